@@ -1,0 +1,331 @@
+/*
+ * db.c - SQLite connection, schema migrations and the statement wrapper.
+ *
+ * Schema versions are PRAGMA user_version; migrations[i] takes the
+ * database from version i to i+1 and runs inside one transaction, so a
+ * killed process leaves either the old or the new schema, never half.
+ * Add a migration by appending to the array - never edit a shipped one.
+ *
+ * Tables (version 1):
+ *   sources     one row per rule file: employer facts for the directory
+ *   crawl_runs  one row per crawl of a source: status, counts, errors
+ *   pages       the frontier and per-URL fetch state (ETag, Last-Modified)
+ *   jobs        one row per posting, with classification and lifecycle
+ *   job_history previous versions of a posting when it changed
+ *   jobs_fts    FTS5 external-content index over jobs, kept by triggers
+ */
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the first schema */
+	"CREATE TABLE sources ("
+	"  id TEXT PRIMARY KEY,"
+	"  employer TEXT NOT NULL,"
+	"  website TEXT, town TEXT, lat REAL, lon REAL,"
+	"  rule_file TEXT, advertiser TEXT NOT NULL DEFAULT 'employer',"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE crawl_runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_id TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  finished_at INTEGER,"
+	"  status TEXT NOT NULL DEFAULT 'running',"   /* running ok partial failed blocked interrupted */
+	"  complete INTEGER NOT NULL DEFAULT 0,"
+	"  pages INTEGER NOT NULL DEFAULT 0,"
+	"  not_modified INTEGER NOT NULL DEFAULT 0,"
+	"  postings INTEGER NOT NULL DEFAULT 0,"
+	"  new_postings INTEGER NOT NULL DEFAULT 0,"
+	"  changed_postings INTEGER NOT NULL DEFAULT 0,"
+	"  expired_postings INTEGER NOT NULL DEFAULT 0,"
+	"  errors INTEGER NOT NULL DEFAULT 0,"
+	"  robots_blocked INTEGER NOT NULL DEFAULT 0,"
+	"  errors_json TEXT,"                          /* {"kind": count, ...} */
+	"  message TEXT"
+	");"
+	"CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at);"
+	"CREATE TABLE pages ("
+	"  url TEXT PRIMARY KEY,"
+	"  source_id TEXT NOT NULL,"
+	"  depth INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL DEFAULT 'queued',"      /* queued done failed blocked */
+	"  run_id INTEGER,"
+	"  http_status INTEGER,"
+	"  etag TEXT, last_modified TEXT,"
+	"  content_hash TEXT,"
+	"  fetched_at INTEGER,"
+	"  error TEXT"
+	");"
+	"CREATE INDEX pages_source_state ON pages(source_id, state);"
+	"CREATE TABLE jobs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"                  /* source|identifier or source|url */
+	"  source_id TEXT NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  employer TEXT, city TEXT,"
+	"  employment_type TEXT, date_posted TEXT, valid_through TEXT,"
+	"  description TEXT,"
+	"  remote TEXT, education TEXT,"
+	"  salary_min REAL, salary_max REAL, salary_currency TEXT, salary_period TEXT,"
+	"  hours_min REAL, hours_max REAL,"
+	"  language TEXT, language_confidence REAL,"
+	"  intl_label TEXT, intl_score INTEGER, intl_reasons TEXT,"
+	"  dutch_required INTEGER, level TEXT, advertiser TEXT,"
+	"  posting_json TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'active',"      /* active expired duplicate */
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  last_changed INTEGER NOT NULL,"
+	"  last_run_id INTEGER,"
+	"  missed_runs INTEGER NOT NULL DEFAULT 0,"
+	"  dup_of INTEGER"
+	");"
+	"CREATE INDEX jobs_source ON jobs(source_id, state);"
+	"CREATE INDEX jobs_state_date ON jobs(state, date_posted);"
+	"CREATE TABLE job_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL,"
+	"  changed_at INTEGER NOT NULL,"
+	"  posting_json TEXT NOT NULL"
+	");"
+	"CREATE INDEX job_history_job ON job_history(job_id, changed_at);"
+	"CREATE VIRTUAL TABLE jobs_fts USING fts5("
+	"  title, employer, city, description,"
+	"  content='jobs', content_rowid='id',"
+	"  tokenize='unicode61 remove_diacritics 2'"
+	");"
+	"CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN"
+	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
+	"  VALUES (new.id, new.title, new.employer, new.city, new.description);"
+	"END;"
+	"CREATE TRIGGER jobs_ad AFTER DELETE ON jobs BEGIN"
+	"  INSERT INTO jobs_fts(jobs_fts, rowid, title, employer, city, description)"
+	"  VALUES ('delete', old.id, old.title, old.employer, old.city, old.description);"
+	"END;"
+	"CREATE TRIGGER jobs_au AFTER UPDATE OF title, employer, city, description ON jobs BEGIN"
+	"  INSERT INTO jobs_fts(jobs_fts, rowid, title, employer, city, description)"
+	"  VALUES ('delete', old.id, old.title, old.employer, old.city, old.description);"
+	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
+	"  VALUES (new.id, new.title, new.employer, new.city, new.description);"
+	"END;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int db_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+const char *db_default_path(void)
+{
+	const char *env = getenv("TWENTEJOBS_DB");
+
+	return env && *env ? env : "twentejobs.db";
+}
+
+int64_t db_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static enum tj_code db_fail(struct db *db, const char *what)
+{
+	return tj_error(TJ_EDB, "database '%s': %s: %s", db->path, what,
+			sqlite3_errmsg(db->h));
+}
+
+enum tj_code db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum tj_code rc = tj_error(TJ_EDB, "database '%s': %s", db->path,
+					   msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return rc;
+	}
+	return TJ_OK;
+}
+
+enum tj_code db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+enum tj_code db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static enum tj_code get_user_version(struct db *db, int *out)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st, "PRAGMA user_version");
+	if (!rc)
+		rc = db_step(st, &row);
+	*out = row ? sqlite3_column_int(st, 0) : 0;
+	db_finalize(st);
+	return rc;
+}
+
+static enum tj_code migrate(struct db *db)
+{
+	enum tj_code rc;
+	int version;
+	char pragma[64];
+
+	if ((rc = get_user_version(db, &version)))
+		return rc;
+	if (version > N_MIGRATIONS)
+		return tj_error(TJ_EDB, "database '%s' has schema version %d; this twentejobs "
+				"knows up to %d: upgrade twentejobs", db->path, version, N_MIGRATIONS);
+	if (version == N_MIGRATIONS)
+		return TJ_OK;
+	if (db->readonly)
+		return tj_error(TJ_EDB, "database '%s' has schema version %d and needs %d: "
+				"run a command that writes it (e.g. crawl) first",
+				db->path, version, N_MIGRATIONS);
+	for (; version < N_MIGRATIONS; version++) {
+		if ((rc = db_begin(db)))
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
+		if ((rc = db_exec(db, migrations[version])) || (rc = db_exec(db, pragma)) ||
+		    (rc = db_commit(db))) {
+			db_rollback(db);
+			return rc;
+		}
+	}
+	return TJ_OK;
+}
+
+enum tj_code db_open(const char *path, bool readonly, struct db **out)
+{
+	struct db *db;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	enum tj_code rc;
+
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return tj_error(TJ_ENOMEM, "out of memory opening '%s'", path);
+	db->readonly = readonly;
+	db->path = strdup(path);
+	if (!db->path) {
+		free(db);
+		return tj_error(TJ_ENOMEM, "out of memory opening '%s'", path);
+	}
+	if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = db->h ? db_fail(db, "cannot open")
+			   : tj_error(TJ_ENOMEM, "out of memory opening '%s'", path);
+		db_close(db);
+		return rc;
+	}
+	/* A long busy timeout: the API must wait out the spider's short write
+	 * transactions rather than ever report "database is locked". */
+	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (!readonly) {
+		rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			     "PRAGMA foreign_keys=ON;");
+	} else {
+		rc = db_exec(db, "PRAGMA query_only=ON;");
+	}
+	if (!rc)
+		rc = migrate(db);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return TJ_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+}
+
+enum tj_code db_prepare(struct db *db, sqlite3_stmt **out, const char *sql)
+{
+	*out = NULL;
+	if (sqlite3_prepare_v2(db->h, sql, -1, out, NULL) != SQLITE_OK)
+		return tj_error(TJ_EDB, "database '%s': cannot prepare \"%.80s\": %s",
+				db->path, sql, sqlite3_errmsg(db->h));
+	return TJ_OK;
+}
+
+void db_finalize(sqlite3_stmt *st)
+{
+	sqlite3_finalize(st);
+}
+
+static enum tj_code bind_rc(sqlite3_stmt *st, int rc)
+{
+	if (rc == SQLITE_OK)
+		return TJ_OK;
+	return tj_error(rc == SQLITE_NOMEM ? TJ_ENOMEM : TJ_EDB, "cannot bind parameter in \"%.80s\": %s",
+			sqlite3_sql(st), sqlite3_errstr(rc));
+}
+
+enum tj_code db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return bind_rc(st, sqlite3_bind_null(st, i));
+	return bind_rc(st, sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT));
+}
+
+enum tj_code db_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+	return bind_rc(st, sqlite3_bind_int64(st, i, v));
+}
+
+enum tj_code db_bind_double(sqlite3_stmt *st, int i, double v)
+{
+	if (isnan(v))
+		return bind_rc(st, sqlite3_bind_null(st, i));
+	return bind_rc(st, sqlite3_bind_double(st, i, v));
+}
+
+enum tj_code db_bind_null(sqlite3_stmt *st, int i)
+{
+	return bind_rc(st, sqlite3_bind_null(st, i));
+}
+
+enum tj_code db_step(sqlite3_stmt *st, bool *row)
+{
+	int rc = sqlite3_step(st);
+
+	if (row)
+		*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return TJ_OK;
+	return tj_error(TJ_EDB, "database: \"%.80s\": %s", sqlite3_sql(st),
+			sqlite3_errmsg(sqlite3_db_handle(st)));
+}
+
+const char *db_col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}

@@ -1,0 +1,98 @@
+/*
+ * twentejobs.c - the one binary: dispatch a subcommand to its cmd_<name>().
+ *
+ * Like git.c, this file only knows the command table; each cmd_<name>()
+ * lives next to the code it drives (spider/robots.c has cmd_robots, ...).
+ * Every command returns its exit status: 0 success, 1 failure (after one
+ * line on stderr), 2 wrong usage.
+ *
+ * A command whose module is still being written is declared weak, so the
+ * table can name it before it links; running it then says so plainly and
+ * exits 1.  NEEDSWORK: drop the weak attribute once every command exists.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "curl/curl.h"
+#include "log.h"
+#include "version.h"
+
+#define WEAK __attribute__((weak))
+int cmd_crawl(int argc, char **argv) WEAK;
+int cmd_serve(int argc, char **argv) WEAK;
+int cmd_export(int argc, char **argv) WEAK;
+int cmd_import(int argc, char **argv) WEAK;
+int cmd_backup(int argc, char **argv) WEAK;
+int cmd_search(int argc, char **argv) WEAK;
+int cmd_sources(int argc, char **argv) WEAK;
+int cmd_rules(int argc, char **argv) WEAK;
+int cmd_robots(int argc, char **argv) WEAK;
+int cmd_extract(int argc, char **argv) WEAK;
+int cmd_classify(int argc, char **argv) WEAK;
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "crawl", cmd_crawl, "crawl the sources politely and update the index" },
+	{ "serve", cmd_serve, "serve the HTTP JSON API" },
+	{ "search", cmd_search, "search the index from the shell" },
+	{ "sources", cmd_sources, "show each source's crawl health" },
+	{ "export", cmd_export, "export every posting (jsonl or csv)" },
+	{ "import", cmd_import, "import postings from an export" },
+	{ "backup", cmd_backup, "make a consistent copy of the database" },
+	{ "rules", cmd_rules, "validate rule files; test a rule on a saved page" },
+	{ "robots", cmd_robots, "show robots.txt decisions for URLs" },
+	{ "extract", cmd_extract, "print the postings found on a saved page" },
+	{ "classify", cmd_classify, "classify one posting given as JSON" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: twentejobs COMMAND [OPTIONS]\n\n"
+		     "Crawl Twente employers' career pages into a searchable index.\n\n"
+		     "commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\n'twentejobs COMMAND --help' describes a command's options.\n"
+		     "The database is --db FILE (default twentejobs.db, or $TWENTEJOBS_DB).\n");
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("twentejobs %s\n", TJ_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		if (!commands[i].fn) {
+			fprintf(stderr, "twentejobs: '%s' is not built into this binary yet\n", argv[1]);
+			return 1;
+		}
+		/* libcurl's global state must be set up before any thread exists */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+			fprintf(stderr, "twentejobs: cannot initialise libcurl\n");
+			return 1;
+		}
+		rc = commands[i].fn(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return rc;
+	}
+	fprintf(stderr, "twentejobs: unknown command '%s' (see 'twentejobs --help')\n", argv[1]);
+	return 2;
+}
