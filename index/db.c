@@ -68,6 +68,7 @@ static const char *const migrations[] = {
 	"  key TEXT NOT NULL UNIQUE,"                  /* source|identifier or source|url */
 	"  source_id TEXT NOT NULL,"
 	"  url TEXT NOT NULL,"
+	"  page_url TEXT,"                             /* the page it was extracted from */
 	"  title TEXT NOT NULL,"
 	"  employer TEXT, city TEXT,"
 	"  employment_type TEXT, date_posted TEXT, valid_through TEXT,"
@@ -90,6 +91,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX jobs_source ON jobs(source_id, state);"
 	"CREATE INDEX jobs_state_date ON jobs(state, date_posted);"
+	"CREATE INDEX jobs_page ON jobs(page_url);"
 	"CREATE TABLE job_history ("
 	"  id INTEGER PRIMARY KEY,"
 	"  job_id INTEGER NOT NULL,"

@@ -1,0 +1,405 @@
+/*
+ * store.c - crawl results into SQLite with the posting lifecycle
+ * (see store.h for the rules).
+ *
+ * Why the fingerprint is a hash of the JSON form: posting_to_json already
+ * lists every field a reader sees, so hashing it (minus fields that are
+ * bookkeeping) means a new field is covered without touching this file.
+ * FNV-1a 64 is enough: it only has to tell "changed" from "same", and a
+ * collision costs one missed history entry, never data.
+ */
+#include "store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+
+enum tj_code store_source_upsert(struct db *db, const struct source_info *s)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st,
+		"INSERT INTO sources(id, employer, website, town, lat, lon, rule_file, advertiser, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 'employer'), ?9)"
+		" ON CONFLICT(id) DO UPDATE SET employer = ?2, website = ?3, town = ?4, lat = ?5,"
+		"  lon = ?6, rule_file = ?7, advertiser = coalesce(?8, 'employer'), updated_at = ?9");
+	if (rc)
+		return rc;
+	if (!(rc = db_bind_text(st, 1, s->id)) && !(rc = db_bind_text(st, 2, s->employer)) &&
+	    !(rc = db_bind_text(st, 3, s->website)) && !(rc = db_bind_text(st, 4, s->town)) &&
+	    !(rc = db_bind_double(st, 5, s->lat)) && !(rc = db_bind_double(st, 6, s->lon)) &&
+	    !(rc = db_bind_text(st, 7, s->rule_file)) && !(rc = db_bind_text(st, 8, s->advertiser)) &&
+	    !(rc = db_bind_int(st, 9, db_now())))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	return rc;
+}
+
+enum tj_code store_run_begin(struct db *db, const char *source_id, int64_t *run_id)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st, "INSERT INTO crawl_runs(source_id, started_at) VALUES (?1, ?2)");
+	if (!rc && !(rc = db_bind_text(st, 1, source_id)) && !(rc = db_bind_int(st, 2, db_now())))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	if (!rc)
+		*run_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+/* Run one statement with (text, int) parameters and report changes(). */
+static enum tj_code exec_ti(struct db *db, const char *sql, const char *t, int64_t i, long *changes)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc = db_prepare(db, &st, sql);
+
+	if (!rc && !(rc = db_bind_text(st, 1, t)) && !(rc = db_bind_int(st, 2, i)))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	if (!rc && changes)
+		*changes = sqlite3_changes(db->h);
+	return rc;
+}
+
+enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_id,
+			      const struct run_stats *s, long *expired)
+{
+	sqlite3_stmt *st = NULL;
+	char *errors_json = NULL;
+	long n_expired = 0;
+	bool own_tx = sqlite3_get_autocommit(db->h);
+	enum tj_code rc;
+
+	if (s->errors_by_kind && json_object_size(s->errors_by_kind)) {
+		errors_json = json_dumps(s->errors_by_kind, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!errors_json)
+			return tj_error(TJ_ENOMEM, "out of memory storing crawl errors");
+	}
+	if (own_tx && (rc = db_begin(db)))
+		goto out;
+	/*
+	 * Only a run that saw the whole source may count as "this posting is
+	 * gone": a timeout, a 500 or a robots block says nothing about it.
+	 */
+	if (s->complete && !strcmp(s->status, "ok")) {
+		rc = exec_ti(db, "UPDATE jobs SET missed_runs = missed_runs + 1"
+			     " WHERE source_id = ?1 AND state != 'expired'"
+			     " AND (last_run_id IS NULL OR last_run_id != ?2)", source_id, run_id, NULL);
+		if (!rc)
+			rc = exec_ti(db, "UPDATE jobs SET state = 'expired', last_changed = ?2"
+				     " WHERE source_id = ?1 AND state != 'expired' AND missed_runs >= 2",
+				     source_id, db_now(), &n_expired);
+		if (rc)
+			goto out;
+	}
+	rc = db_prepare(db, &st,
+		"UPDATE crawl_runs SET finished_at = ?2, status = ?3, complete = ?4, pages = ?5,"
+		" not_modified = ?6, postings = ?7, errors = ?8, robots_blocked = ?9,"
+		" errors_json = ?10, message = ?11, expired_postings = ?12,"
+		" new_postings = (SELECT count(*) FROM jobs WHERE source_id = ?13 AND first_seen >="
+		"   (SELECT started_at FROM crawl_runs WHERE id = ?1) AND last_run_id = ?1),"
+		" changed_postings = (SELECT count(*) FROM job_history h JOIN jobs j ON j.id = h.job_id"
+		"   WHERE j.source_id = ?13 AND h.changed_at >= (SELECT started_at FROM crawl_runs WHERE id = ?1))"
+		" WHERE id = ?1");
+	if (rc)
+		goto out;
+	if (!(rc = db_bind_int(st, 1, run_id)) && !(rc = db_bind_int(st, 2, db_now())) &&
+	    !(rc = db_bind_text(st, 3, s->status)) && !(rc = db_bind_int(st, 4, s->complete)) &&
+	    !(rc = db_bind_int(st, 5, s->pages)) && !(rc = db_bind_int(st, 6, s->not_modified)) &&
+	    !(rc = db_bind_int(st, 7, s->postings)) && !(rc = db_bind_int(st, 8, s->errors)) &&
+	    !(rc = db_bind_int(st, 9, s->robots_blocked)) && !(rc = db_bind_text(st, 10, errors_json)) &&
+	    !(rc = db_bind_text(st, 11, s->message)) && !(rc = db_bind_int(st, 12, n_expired)) &&
+	    !(rc = db_bind_text(st, 13, source_id)))
+		rc = db_step(st, NULL);
+	if (!rc && own_tx)
+		rc = db_commit(db);
+out:
+	db_finalize(st);
+	if (rc && own_tx)
+		db_rollback(db);
+	free(errors_json);
+	if (!rc && expired)
+		*expired = n_expired;
+	return rc;
+}
+
+char *store_posting_key(const struct posting *p)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	if (buf_addf(&b, "%s|%s:%s", p->source_id ? p->source_id : "",
+		     p->ext_id ? "id" : "url", p->ext_id ? p->ext_id : (p->url ? p->url : ""))) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+char *store_fingerprint(const struct posting *p)
+{
+	json_t *o = posting_to_json(p);
+	char *text, *out;
+	uint64_t h = 1469598103934665603ULL;
+
+	if (!o)
+		return NULL;
+	/* the source and extraction method are bookkeeping, not content */
+	json_object_del(o, "source");
+	json_object_del(o, "extraction");
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (!text)
+		return NULL;
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		h ^= *c;
+		h *= 1099511628211ULL;
+	}
+	free(text);
+	out = malloc(17);
+	if (out)
+		snprintf(out, 17, "%016llx", (unsigned long long)h);
+	return out;
+}
+
+/* Today's date as YYYY-MM-DD in UTC, for the valid_through comparison. */
+static void today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static enum tj_code bind_posting_columns(sqlite3_stmt *st, const struct posting *p,
+					 const char *page_url, const char *json,
+					 const char *fp, const char *state)
+{
+	const struct classification *c = &p->cls;
+	char *reasons = NULL;
+	enum tj_code rc;
+
+	if (c->done && c->reasons) {
+		reasons = json_dumps(c->reasons, JSON_COMPACT);
+		if (!reasons)
+			return tj_error(TJ_ENOMEM, "out of memory storing reasons");
+	}
+	/* parameters 2..30 are the same for INSERT and UPDATE */
+	(void)((rc = db_bind_text(st, 2, p->source_id)) || (rc = db_bind_text(st, 3, p->url)) ||
+	       (rc = db_bind_text(st, 4, page_url)) || (rc = db_bind_text(st, 5, p->title)) ||
+	       (rc = db_bind_text(st, 6, p->employer)) || (rc = db_bind_text(st, 7, p->location)) ||
+	       (rc = db_bind_text(st, 8, p->employment_type)) ||
+	       (rc = db_bind_text(st, 9, p->date_posted)) ||
+	       (rc = db_bind_text(st, 10, p->valid_through)) ||
+	       (rc = db_bind_text(st, 11, p->description)) || (rc = db_bind_text(st, 12, p->remote)) ||
+	       (rc = db_bind_text(st, 13, p->education)) ||
+	       (rc = db_bind_double(st, 14, p->salary_min)) ||
+	       (rc = db_bind_double(st, 15, p->salary_max)) ||
+	       (rc = db_bind_text(st, 16, p->salary_currency)) ||
+	       (rc = db_bind_text(st, 17, p->salary_period)) ||
+	       (rc = db_bind_double(st, 18, p->hours_min)) ||
+	       (rc = db_bind_double(st, 19, p->hours_max)) ||
+	       (rc = db_bind_text(st, 20, c->done ? c->language : NULL)) ||
+	       (rc = db_bind_double(st, 21, c->done ? c->language_confidence : NAN)) ||
+	       (rc = db_bind_text(st, 22, c->done ? c->intl_label : NULL)) ||
+	       (rc = c->done ? db_bind_int(st, 23, c->intl_score) : db_bind_null(st, 23)) ||
+	       (rc = db_bind_text(st, 24, reasons)) ||
+	       (rc = c->done ? db_bind_int(st, 25, c->dutch_required) : db_bind_null(st, 25)) ||
+	       (rc = db_bind_text(st, 26, c->done ? c->level : NULL)) ||
+	       (rc = db_bind_text(st, 27, c->done ? c->advertiser : NULL)) ||
+	       (rc = db_bind_text(st, 28, json)) || (rc = db_bind_text(st, 29, fp)) ||
+	       (rc = db_bind_text(st, 30, state)));
+	free(reasons);
+	return rc;
+}
+
+#define POSTING_COLUMNS \
+	"source_id, url, page_url, title, employer, city, employment_type, date_posted," \
+	" valid_through, description, remote, education, salary_min, salary_max," \
+	" salary_currency, salary_period, hours_min, hours_max, language," \
+	" language_confidence, intl_label, intl_score, intl_reasons, dutch_required, level," \
+	" advertiser, posting_json, fingerprint, state"
+
+enum tj_code store_posting(struct db *db, const struct posting *p, const char *page_url,
+			   int64_t run_id, enum store_outcome *outcome)
+{
+	sqlite3_stmt *st = NULL;
+	char *key = NULL, *fp = NULL, *json = NULL, *old_json = NULL;
+	json_t *obj = NULL;
+	int64_t id = 0, now = db_now();
+	bool row = false, own_tx = sqlite3_get_autocommit(db->h), expired_by_date;
+	char day[11];
+	enum store_outcome oc = STORE_UNCHANGED;
+	enum tj_code rc;
+
+	if (!p->source_id || !p->url || !p->title)
+		return tj_error(TJ_EINVAL, "a posting needs a source, url and title to be stored");
+	today(day);
+	expired_by_date = p->valid_through && strcmp(p->valid_through, day) < 0;
+	key = store_posting_key(p);
+	fp = store_fingerprint(p);
+	obj = posting_to_json(p);
+	json = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	if (!key || !fp || !json) {
+		rc = tj_error(TJ_ENOMEM, "out of memory storing a posting");
+		goto out;
+	}
+	if (own_tx && (rc = db_begin(db)))
+		goto out;
+	if ((rc = db_prepare(db, &st, "SELECT id, fingerprint, posting_json, state FROM jobs WHERE key = ?1")) ||
+	    (rc = db_bind_text(st, 1, key)) || (rc = db_step(st, &row)))
+		goto out;
+	if (row) {
+		const char *old_fp = db_col_text(st, 1);
+
+		id = sqlite3_column_int64(st, 0);
+		if (!old_fp || strcmp(old_fp, fp)) {
+			oc = STORE_CHANGED;
+			old_json = strdup(db_col_text(st, 2) ? db_col_text(st, 2) : "{}");
+			if (!old_json) {
+				rc = tj_error(TJ_ENOMEM, "out of memory storing a posting");
+				goto out;
+			}
+		}
+	} else {
+		oc = STORE_NEW;
+	}
+	db_finalize(st);
+	st = NULL;
+
+	if (oc == STORE_NEW) {
+		rc = db_prepare(db, &st, "INSERT INTO jobs(key, " POSTING_COLUMNS ", first_seen,"
+				" last_seen, last_changed, last_run_id, missed_runs) VALUES (?1, ?2, ?3, ?4,"
+				" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+				" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?31, ?31, ?32, 0)");
+		if (rc || (rc = db_bind_text(st, 1, key)))
+			goto out;
+	} else if (oc == STORE_CHANGED) {
+		sqlite3_stmt *h = NULL;
+
+		rc = db_prepare(db, &h, "INSERT INTO job_history(job_id, changed_at, posting_json)"
+				" VALUES (?1, ?2, ?3)");
+		if (!rc && !(rc = db_bind_int(h, 1, id)) && !(rc = db_bind_int(h, 2, now)) &&
+		    !(rc = db_bind_text(h, 3, old_json)))
+			rc = db_step(h, NULL);
+		db_finalize(h);
+		if (rc)
+			goto out;
+		rc = db_prepare(db, &st, "UPDATE jobs SET (" POSTING_COLUMNS ", last_seen, last_changed,"
+				" last_run_id, missed_runs) = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+				" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
+				" ?28, ?29, ?30, ?31, ?31, ?32, 0) WHERE id = ?1");
+		if (rc || (rc = db_bind_int(st, 1, id)))
+			goto out;
+	} else {
+		/* unchanged: only the lifecycle moves; a reappearing posting is active again */
+		rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
+				" missed_runs = 0, page_url = ?4, state = ?30,"
+				" last_changed = CASE WHEN state != ?30 THEN ?31 ELSE last_changed END"
+				" WHERE id = ?1");
+		if (rc || (rc = db_bind_int(st, 1, id)) || (rc = db_bind_text(st, 4, page_url)) ||
+		    (rc = db_bind_text(st, 30, expired_by_date ? "expired" : "active")) ||
+		    (rc = db_bind_int(st, 31, now)) || (rc = db_bind_int(st, 32, run_id)))
+			goto out;
+		rc = db_step(st, NULL);
+		goto done;
+	}
+	if ((rc = bind_posting_columns(st, p, page_url, json, fp,
+				       expired_by_date ? "expired" : "active")) ||
+	    (rc = db_bind_int(st, 31, now)) || (rc = db_bind_int(st, 32, run_id)))
+		goto out;
+	rc = db_step(st, NULL);
+done:
+	if (!rc && own_tx)
+		rc = db_commit(db);
+	if (!rc && outcome)
+		*outcome = oc;
+out:
+	db_finalize(st);
+	if (rc && own_tx)
+		db_rollback(db);
+	json_decref(obj);
+	free(key);
+	free(fp);
+	free(json);
+	free(old_json);
+	return rc;
+}
+
+enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_id, long *n)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+	char day[11];
+
+	today(day);
+	rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
+			" state = CASE WHEN valid_through IS NOT NULL AND valid_through < ?4"
+			"  THEN 'expired' ELSE 'active' END"
+			" WHERE page_url = ?1 AND state != 'duplicate'");
+	if (!rc && !(rc = db_bind_text(st, 1, page_url)) && !(rc = db_bind_int(st, 2, db_now())) &&
+	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, day)))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	if (!rc && n)
+		*n = sqlite3_changes(db->h);
+	return rc;
+}
+
+enum tj_code store_page_fetched(struct db *db, const char *url, const char *source_id,
+				int64_t run_id, long http_status, const char *etag,
+				const char *last_modified, const char *error)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	/* a 304 keeps the validators we sent; only a full answer replaces them */
+	rc = db_prepare(db, &st,
+		"INSERT INTO pages(url, source_id, state, run_id, http_status, etag, last_modified,"
+		" fetched_at, error) VALUES (?1, ?2, CASE WHEN ?7 IS NULL THEN 'done' ELSE 'failed' END,"
+		" ?3, ?4, ?5, ?6, ?8, ?7)"
+		" ON CONFLICT(url) DO UPDATE SET source_id = ?2, run_id = ?3, http_status = ?4,"
+		"  state = CASE WHEN ?7 IS NULL THEN 'done' ELSE 'failed' END,"
+		"  etag = CASE WHEN ?4 = 304 THEN etag ELSE ?5 END,"
+		"  last_modified = CASE WHEN ?4 = 304 THEN last_modified ELSE ?6 END,"
+		"  fetched_at = ?8, error = ?7");
+	if (!rc && !(rc = db_bind_text(st, 1, url)) && !(rc = db_bind_text(st, 2, source_id)) &&
+	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_int(st, 4, http_status)) &&
+	    !(rc = db_bind_text(st, 5, etag)) && !(rc = db_bind_text(st, 6, last_modified)) &&
+	    !(rc = db_bind_text(st, 7, error)) && !(rc = db_bind_int(st, 8, db_now())))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	return rc;
+}
+
+enum tj_code store_page_validators(struct db *db, const char *url, char **etag, char **last_modified)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	enum tj_code rc;
+
+	*etag = NULL;
+	*last_modified = NULL;
+	rc = db_prepare(db, &st, "SELECT etag, last_modified FROM pages WHERE url = ?1 AND state = 'done'");
+	if (!rc && !(rc = db_bind_text(st, 1, url)))
+		rc = db_step(st, &row);
+	if (!rc && row) {
+		const char *e = db_col_text(st, 0), *lm = db_col_text(st, 1);
+
+		if ((e && !(*etag = strdup(e))) || (lm && !(*last_modified = strdup(lm)))) {
+			free(*etag);
+			*etag = NULL;
+			rc = tj_error(TJ_ENOMEM, "out of memory reading page validators");
+		}
+	}
+	db_finalize(st);
+	return rc;
+}

@@ -1,0 +1,92 @@
+/*
+ * store.h - writing crawl results into the database: sources, crawl runs
+ * and postings, with the posting lifecycle (new / changed / expired).
+ *
+ * Lifecycle rules (issue 6):
+ *  - a posting's key is "<source>|id:<site identifier>" when the site gives
+ *    one, else "<source>|url:<canonical url>";
+ *  - its fingerprint covers what a reader sees (title, description, salary,
+ *    hours, place, type, dates, classification); a different fingerprint
+ *    stores the previous version in job_history and bumps last_changed;
+ *  - a posting missed by two consecutive successful, complete runs of its
+ *    source becomes 'expired'; failed, partial or blocked runs never expire
+ *    anything; a valid_through in the past expires it at once; a posting
+ *    that is seen again becomes 'active'.
+ *
+ * Every function runs its writes in the caller's transaction if one is
+ * open, else in its own.  Not thread-safe: one struct db per thread, or a
+ * lock around it (the crawler serialises writers).
+ */
+#ifndef TJ_STORE_H
+#define TJ_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "db.h"
+#include "posting.h"
+
+struct source_info {
+	const char *id;
+	const char *employer;
+	const char *website;
+	const char *town;
+	double lat, lon;        /* NAN when unknown */
+	const char *rule_file;
+	const char *advertiser; /* "employer" or "agency"; NULL = employer */
+};
+
+/* Insert or update the sources row. */
+enum tj_code store_source_upsert(struct db *db, const struct source_info *s) TJ_WUR;
+
+/* Start a crawl run of a source; *run_id receives its id. */
+enum tj_code store_run_begin(struct db *db, const char *source_id, int64_t *run_id) TJ_WUR;
+
+struct run_stats {
+	const char *status;     /* ok, partial, failed, blocked, interrupted */
+	bool complete;          /* every reachable page of the source was fetched */
+	long pages;             /* pages fetched with a body */
+	long not_modified;      /* 304 answers */
+	long postings;          /* postings seen in this run */
+	long errors;
+	long robots_blocked;
+	json_t *errors_by_kind; /* borrowed object {"http_500": 2, ...} or NULL */
+	const char *message;    /* one line for curators, or NULL */
+};
+
+/*
+ * Finish a run: store its stats and, only for a successful complete run,
+ * advance the lifecycle of the source's postings that this run did not see.
+ * *expired (may be NULL) receives how many became expired.
+ */
+enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_id,
+			      const struct run_stats *st, long *expired) TJ_WUR;
+
+enum store_outcome { STORE_NEW, STORE_CHANGED, STORE_UNCHANGED };
+
+/*
+ * Insert or update one posting found on page_url during run_id.  The
+ * posting must have source_id, url and title.  *outcome may be NULL.
+ */
+enum tj_code store_posting(struct db *db, const struct posting *p, const char *page_url,
+			   int64_t run_id, enum store_outcome *outcome) TJ_WUR;
+
+/*
+ * A detail page answered 304 Not Modified: mark the postings last
+ * extracted from it as seen in this run.  *n receives how many.
+ */
+enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_id, long *n) TJ_WUR;
+
+/* The stable key and the content fingerprint (malloc'd; NULL on OOM). */
+char *store_posting_key(const struct posting *p);
+char *store_fingerprint(const struct posting *p);
+
+/* Remember a fetched page's validators for conditional GET next time. */
+enum tj_code store_page_fetched(struct db *db, const char *url, const char *source_id,
+				int64_t run_id, long http_status, const char *etag,
+				const char *last_modified, const char *error) TJ_WUR;
+/* Look up a page's validators (malloc'd, caller frees; NULL when unknown). */
+enum tj_code store_page_validators(struct db *db, const char *url, char **etag,
+				   char **last_modified) TJ_WUR;
+
+#endif
