@@ -403,3 +403,88 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag, 
 	db_finalize(st);
 	return rc;
 }
+
+enum tj_code store_page_queue(struct db *db, const char *url, const char *source_id,
+			      int64_t run_id, int depth)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	/* a page already known to this run keeps its state: queueing it again
+	 * after a resume must not make a fetched page look unfetched */
+	rc = db_prepare(db, &st,
+		"INSERT INTO pages(url, source_id, depth, state, run_id) VALUES (?1, ?2, ?4, 'queued', ?3)"
+		" ON CONFLICT(url) DO UPDATE SET source_id = ?2, depth = ?4, state = 'queued', run_id = ?3"
+		" WHERE run_id IS NOT ?3");
+	if (!rc && !(rc = db_bind_text(st, 1, url)) && !(rc = db_bind_text(st, 2, source_id)) &&
+	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_int(st, 4, depth)))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	return rc;
+}
+
+enum tj_code store_page_blocked(struct db *db, const char *url, const char *source_id,
+				int64_t run_id, const char *why)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st,
+		"INSERT INTO pages(url, source_id, state, run_id, error, fetched_at)"
+		" VALUES (?1, ?2, 'blocked', ?3, ?4, ?5)"
+		" ON CONFLICT(url) DO UPDATE SET source_id = ?2, state = 'blocked', run_id = ?3,"
+		"  error = ?4, fetched_at = ?5");
+	if (!rc && !(rc = db_bind_text(st, 1, url)) && !(rc = db_bind_text(st, 2, source_id)) &&
+	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, why)) &&
+	    !(rc = db_bind_int(st, 5, db_now())))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	return rc;
+}
+
+enum tj_code store_run_resumable(struct db *db, const char *source_id, int64_t *run_id)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	enum tj_code rc;
+
+	*run_id = 0;
+	rc = db_prepare(db, &st, "SELECT id, status FROM crawl_runs WHERE source_id = ?1"
+			" ORDER BY id DESC LIMIT 1");
+	if (!rc && !(rc = db_bind_text(st, 1, source_id)))
+		rc = db_step(st, &row);
+	if (!rc && row) {
+		const char *status = db_col_text(st, 1);
+
+		if (status && (!strcmp(status, "running") || !strcmp(status, "interrupted")))
+			*run_id = sqlite3_column_int64(st, 0);
+	}
+	db_finalize(st);
+	if (!rc && *run_id) {
+		st = NULL;
+		rc = db_prepare(db, &st, "UPDATE crawl_runs SET status = 'running', finished_at = NULL"
+				" WHERE id = ?1");
+		if (!rc && !(rc = db_bind_int(st, 1, *run_id)))
+			rc = db_step(st, NULL);
+		db_finalize(st);
+	}
+	return rc;
+}
+
+enum tj_code store_run_pages(struct db *db, int64_t run_id,
+			     enum tj_code (*fn)(const char *url, int depth, bool queued, void *ctx),
+			     void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = true;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st, "SELECT url, depth, state = 'queued' FROM pages WHERE run_id = ?1"
+			" ORDER BY rowid");
+	if (!rc)
+		rc = db_bind_int(st, 1, run_id);
+	while (!rc && !(rc = db_step(st, &row)) && row)
+		rc = fn(db_col_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), ctx);
+	db_finalize(st);
+	return rc;
+}

@@ -89,4 +89,28 @@ enum tj_code store_page_fetched(struct db *db, const char *url, const char *sour
 enum tj_code store_page_validators(struct db *db, const char *url, char **etag,
 				   char **last_modified) TJ_WUR;
 
+/*
+ * The crawl frontier in SQLite, so a killed crawl resumes: queue a URL for
+ * a run (a no-op when this run already has it), and list a run's pages.
+ */
+enum tj_code store_page_queue(struct db *db, const char *url, const char *source_id,
+			      int64_t run_id, int depth) TJ_WUR;
+
+/* Mark a page robots-blocked (state 'blocked') in this run. */
+enum tj_code store_page_blocked(struct db *db, const char *url, const char *source_id,
+				int64_t run_id, const char *why) TJ_WUR;
+
+/*
+ * The source's latest run if it never finished (killed) or was
+ * interrupted: *run_id > 0 then, and the run is marked running again.
+ * *run_id = 0 when the latest run finished normally (start a new one).
+ */
+enum tj_code store_run_resumable(struct db *db, const char *source_id, int64_t *run_id) TJ_WUR;
+
+/* Call fn(url, depth, queued, ctx) for every page of the run; queued is
+ * true for pages still to fetch.  A non-zero return from fn stops. */
+enum tj_code store_run_pages(struct db *db, int64_t run_id,
+			     enum tj_code (*fn)(const char *url, int depth, bool queued, void *ctx),
+			     void *ctx) TJ_WUR;
+
 #endif
