@@ -1,0 +1,375 @@
+/*
+ * report.c - `sources` and `export` (see report.h).
+ *
+ * `sources` answers the curator's question "why does this employer show
+ * no jobs?": the last run's status, what failed by kind, how many URLs
+ * robots.txt blocked, and its one-line message.  `export` writes every
+ * posting with its lifecycle state so nothing in the index is only
+ * reachable through SQL.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static json_t *col_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
+	case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
+	case SQLITE_NULL: return json_null();
+	default: return json_string(db_col_text(st, i));
+	}
+}
+
+static json_t *iso_time(sqlite3_stmt *st, int i)
+{
+	time_t t;
+	struct tm tm;
+	char b[32];
+
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	t = (time_t)sqlite3_column_int64(st, i);
+	gmtime_r(&t, &tm);
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(b);
+}
+
+enum tj_code report_sources(struct db *db, json_t **out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	bool row = true;
+	enum tj_code rc;
+
+	*out = NULL;
+	if (!arr)
+		return tj_error(TJ_ENOMEM, "out of memory");
+	rc = db_prepare(db, &st,
+		"SELECT s.id, s.employer, s.website, s.town, r.status, r.started_at, r.finished_at,"
+		" r.pages, r.not_modified, r.postings, r.new_postings, r.expired_postings, r.errors,"
+		" r.robots_blocked, r.errors_json, r.message, r.complete,"
+		" (SELECT count(*) FROM jobs j WHERE j.source_id = s.id AND j.state = 'active'),"
+		" (SELECT count(*) FROM jobs j WHERE j.source_id = s.id AND j.state = 'expired'),"
+		" (SELECT count(*) FROM crawl_runs c WHERE c.source_id = s.id)"
+		" FROM sources s LEFT JOIN crawl_runs r ON r.id ="
+		"  (SELECT max(id) FROM crawl_runs c WHERE c.source_id = s.id)"
+		" ORDER BY s.id");
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		json_t *errs = NULL, *o;
+		const char *ej = db_col_text(st, 14);
+
+		if (ej)
+			errs = json_loads(ej, 0, NULL);
+		o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			      "id", col_json(st, 0), "employer", col_json(st, 1),
+			      "website", col_json(st, 2), "town", col_json(st, 3),
+			      "active_postings", col_json(st, 17),
+			      "expired_postings", col_json(st, 18),
+			      "runs", col_json(st, 19));
+		if (o && sqlite3_column_type(st, 4) != SQLITE_NULL) {
+			json_t *last = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+				"status", col_json(st, 4), "started_at", iso_time(st, 5),
+				"finished_at", iso_time(st, 6), "pages", col_json(st, 7),
+				"not_modified", col_json(st, 8), "postings", col_json(st, 9),
+				"new_postings", col_json(st, 10), "expired_postings", col_json(st, 11),
+				"errors", col_json(st, 12), "robots_blocked", col_json(st, 13),
+				"errors_by_kind", errs ? errs : json_object(),
+				"message", col_json(st, 15),
+				"complete", json_boolean(sqlite3_column_int(st, 16)));
+			errs = NULL;
+			if (!last || json_object_set_new(o, "last_run", last)) {
+				json_decref(o);
+				o = NULL;
+			}
+		} else if (o) {
+			json_object_set_new(o, "last_run", json_null());
+		}
+		json_decref(errs);
+		if (!o || json_array_append_new(arr, o))
+			rc = tj_error(TJ_ENOMEM, "out of memory");
+	}
+	db_finalize(st);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*out = arr;
+	return TJ_OK;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "-";
+}
+
+static long long jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+static void print_sources_table(const json_t *arr)
+{
+	size_t i;
+	json_t *s;
+
+	printf("%-14s %-11s %-20s %6s %6s %7s %6s %6s  %s\n", "SOURCE", "STATUS", "LAST CRAWL",
+	       "PAGES", "JOBS", "EXPIRED", "ERRORS", "ROBOTS", "WHY");
+	json_array_foreach(arr, i, s) {
+		json_t *r = json_object_get(s, "last_run");
+		char why[200] = "";
+
+		if (json_is_object(r)) {
+			const char *msg = json_string_value(json_object_get(r, "message"));
+			json_t *ek = json_object_get(r, "errors_by_kind");
+
+			if (msg) {
+				snprintf(why, sizeof(why), "%s", msg);
+			} else if (json_object_size(ek)) {
+				/* the most frequent error kinds, so a curator sees what broke */
+				const char *k;
+				json_t *v;
+				size_t n = 0;
+
+				json_object_foreach(ek, k, v) {
+					n += (size_t)snprintf(why + n, n < sizeof(why) ? sizeof(why) - n : 0,
+							      "%s%s x%lld", n ? ", " : "", k,
+							      (long long)json_integer_value(v));
+					if (n >= sizeof(why))
+						break;
+				}
+			}
+			printf("%-14s %-11s %-20s %6lld %6lld %7lld %6lld %6lld  %s\n", jstr(s, "id"),
+			       jstr(r, "status"), jstr(r, "started_at"), jint(r, "pages"),
+			       jint(s, "active_postings"), jint(s, "expired_postings"), jint(r, "errors"),
+			       jint(r, "robots_blocked"), why);
+		} else {
+			printf("%-14s %-11s %-20s %6s %6lld %7lld %6s %6s  %s\n", jstr(s, "id"), "never",
+			       "-", "-", jint(s, "active_postings"), jint(s, "expired_postings"), "-", "-",
+			       "not crawled yet");
+		}
+	}
+}
+
+int cmd_sources(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = db_default_path();
+	bool as_json = false;
+	struct db *db = NULL;
+	json_t *arr = NULL;
+	int ch, status = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': path = optarg; break;
+		case 'j': as_json = true; break;
+		case 'h':
+			printf("usage: twentejobs sources [--db FILE] [--json]\n\n"
+			       "Each source's crawl health: the last run's status and time, pages,\n"
+			       "active and expired postings, errors by kind, robots.txt blocks, and\n"
+			       "why a run was not complete.\n");
+			return 0;
+		default:
+			fprintf(stderr, "twentejobs sources: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "twentejobs sources: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (db_open(path, true, &db) || report_sources(db, &arr)) {
+		fprintf(stderr, "twentejobs sources: %s\n", tj_errmsg());
+		status = 1;
+		goto out;
+	}
+	if (as_json) {
+		if (json_dumpf(arr, stdout, JSON_INDENT(2)) == 0)
+			putchar('\n');
+	} else {
+		print_sources_table(arr);
+	}
+out:
+	json_decref(arr);
+	db_close(db);
+	return status;
+}
+
+/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *out, const char *s, bool last)
+{
+	if (!s)
+		s = "";
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', out);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', out);
+			fputc(*s, out);
+		}
+		fputc('"', out);
+	} else {
+		fputs(s, out);
+	}
+	fputc(last ? '\n' : ',', out);
+}
+
+static const char *const csv_columns[] = {
+	"id", "state", "source", "title", "employer", "city", "url", "employment_type",
+	"date_posted", "valid_through", "language", "international", "dutch_required",
+	"level", "first_seen", "last_seen", "last_changed",
+};
+
+static enum tj_code export_rows(struct db *db, bool csv, FILE *out, long *n)
+{
+	sqlite3_stmt *st = NULL, *hist = NULL;
+	bool row = true;
+	enum tj_code rc;
+
+	*n = 0;
+	rc = db_prepare(db, &st,
+		"SELECT id, state, source_id, title, employer, city, url, employment_type, date_posted,"
+		" valid_through, language, intl_label, dutch_required, level, first_seen, last_seen,"
+		" last_changed, posting_json, key, dup_of FROM jobs ORDER BY id");
+	if (!rc)
+		rc = db_prepare(db, &hist, "SELECT changed_at, posting_json FROM job_history"
+				" WHERE job_id = ?1 ORDER BY changed_at, id");
+	if (!rc && csv)
+		for (size_t i = 0; i < sizeof(csv_columns) / sizeof(csv_columns[0]); i++)
+			csv_field(out, csv_columns[i], i + 1 == sizeof(csv_columns) / sizeof(csv_columns[0]));
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		if (csv) {
+			for (int i = 0; i < 17; i++) {
+				const char *v = db_col_text(st, i);
+				char tbuf[32];
+
+				if (i >= 14 && v) {     /* timestamps as ISO 8601 */
+					time_t t = (time_t)sqlite3_column_int64(st, i);
+					struct tm tm;
+
+					gmtime_r(&t, &tm);
+					strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+					v = tbuf;
+				} else if (i == 12 && v) {
+					v = sqlite3_column_int(st, i) ? "true" : "false";
+				}
+				csv_field(out, v, i == 16);
+			}
+		} else {
+			json_t *o = json_loads(db_col_text(st, 17) ? db_col_text(st, 17) : "{}", 0, NULL);
+			json_t *h = json_array();
+			bool hrow = true;
+
+			if (!o || !h) {
+				json_decref(o);
+				json_decref(h);
+				rc = tj_error(TJ_EPARSE, "posting %lld: stored JSON is damaged",
+					      (long long)sqlite3_column_int64(st, 0));
+				break;
+			}
+			sqlite3_reset(hist);
+			rc = db_bind_int(hist, 1, sqlite3_column_int64(st, 0));
+			while (!rc && !(rc = db_step(hist, &hrow)) && hrow) {
+				json_t *v = json_loads(db_col_text(hist, 1), 0, NULL);
+
+				json_array_append_new(h, json_pack("{s:I, s:o}", "changed_at",
+						(json_int_t)sqlite3_column_int64(hist, 0), v ? v : json_null()));
+			}
+			json_object_set_new(o, "id", col_json(st, 0));
+			json_object_set_new(o, "key", col_json(st, 18));
+			json_object_set_new(o, "state", col_json(st, 1));
+			json_object_set_new(o, "dup_of", col_json(st, 19));
+			json_object_set_new(o, "first_seen", col_json(st, 14));
+			json_object_set_new(o, "last_seen", col_json(st, 15));
+			json_object_set_new(o, "last_changed", col_json(st, 16));
+			json_object_set_new(o, "history", h);
+			if (json_dumpf(o, out, JSON_COMPACT) == 0)
+				fputc('\n', out);
+			json_decref(o);
+		}
+		(*n)++;
+	}
+	db_finalize(st);
+	db_finalize(hist);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = db_default_path(), *format = "jsonl", *output = NULL;
+	struct db *db = NULL;
+	FILE *out = stdout;
+	long n = 0;
+	int ch, status = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': path = optarg; break;
+		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h':
+			printf("usage: twentejobs export [--db FILE] [--format jsonl|csv] [-o FILE]\n\n"
+			       "Every posting with its state (active, expired, duplicate) and lifecycle\n"
+			       "times; jsonl also carries each posting's full record and its history.\n");
+			return 0;
+		default:
+			fprintf(stderr, "twentejobs export: unknown option '%s' (see --help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (strcmp(format, "jsonl") && strcmp(format, "csv")) {
+		fprintf(stderr, "twentejobs export: unknown format '%s' (expected jsonl or csv)\n", format);
+		return 2;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "twentejobs export: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (db_open(path, true, &db)) {
+		fprintf(stderr, "twentejobs export: %s\n", tj_errmsg());
+		return 1;
+	}
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "twentejobs export: cannot write '%s': %s\n", output, strerror(errno));
+		db_close(db);
+		return 1;
+	}
+	/* one read transaction: a consistent snapshot while the spider writes */
+	if (db_exec(db, "BEGIN") || export_rows(db, !strcmp(format, "csv"), out, &n)) {
+		fprintf(stderr, "twentejobs export: %s\n", tj_errmsg());
+		status = 1;
+	}
+	db_rollback(db);
+	if (output && fclose(out)) {
+		fprintf(stderr, "twentejobs export: cannot write '%s': %s\n", output, strerror(errno));
+		status = 1;
+	}
+	db_close(db);
+	if (!status && output)
+		fprintf(stderr, "twentejobs export: %ld postings written to '%s'\n", n, output);
+	return status;
+}
