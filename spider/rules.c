@@ -488,6 +488,13 @@ static enum tj_code json_fail(const struct loader *ld, const json_error_t *je)
 	if (all_blank(ld->text, ld->len))
 		return tj_error(TJ_EPARSE, "%s:1:1: the file is empty; a rule is a JSON object { ... }",
 				ld->name);
+	/* jansson stops at a NUL byte and calls it the end of the file */
+	p = je->position < 0 ? 0 : (size_t)je->position;
+	if ((q = memchr(ld->text, '\0', ld->len)) && (size_t)(q - ld->text) <= p) {
+		line_col(ld->text, ld->len, (size_t)(q - ld->text), &line, &col);
+		return tj_error(TJ_EPARSE, "%s:%u:%u: invalid JSON: NUL byte in the text (is it UTF-16?"
+				" save it as UTF-8)", ld->name, line, col);
+	}
 	for (q = text; (q = strstr(q, " near ")); q++)
 		near = q;
 	if (near) {
@@ -498,7 +505,6 @@ static enum tj_code json_fail(const struct loader *ld, const json_error_t *je)
 		}
 	}
 	/* jansson's position is just past the token: step back to its start */
-	p = je->position < 0 ? 0 : (size_t)je->position;
 	if (p > ld->len)
 		p = ld->len;
 	if (tok && toklen <= p && !memcmp(ld->text + p - toklen, tok, toklen))
@@ -538,6 +544,8 @@ static enum tj_code json_fail(const struct loader *ld, const json_error_t *je)
 	if (json_error_code(je) == json_error_invalid_utf8)
 		JFAIL("invalid JSON: the text is not UTF-8 (%.*s); save the file as UTF-8",
 		      (int)what_len, text);
+	if (tok && !strncmp(text, "'[' or '{' expected", what_len))
+		JFAIL("invalid JSON: a rule file starts with '{', not '%s'", show(shown, sizeof(shown), tok));
 	if (tok && tok[0] == '/')
 		JFAIL("invalid JSON: comments are not allowed (put remarks in \"notes\")");
 	if (tok && tok[0] == '\'')
@@ -1258,6 +1266,8 @@ enum tj_code rule_load_buffer(const char *name, const char *data, size_t len, st
 	if (len > RULE_MAX_BYTES)
 		return tj_error(TJ_ETOOBIG, "%s:1:1: the file is %zu bytes; a rule file may be at most"
 				" %zu (1 MiB)", name, len, RULE_MAX_BYTES);
+	if (len >= 2 && (!memcmp(data, "\xFF\xFE", 2) || !memcmp(data, "\xFE\xFF", 2)))
+		return tj_error(TJ_EPARSE, "%s:1:1: the file is UTF-16; save it as UTF-8", name);
 	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
 		data += 3;
 		len -= 3;
@@ -1768,7 +1778,7 @@ static int check_page(const char *page_file, const char *url_arg, const char *ru
 	int status = 1;
 
 	/* RULE is a file, or an id: try DIR/ID.json, else search DIR */
-	if (strchr(rule_arg, '/') || strstr(rule_arg, ".json") || !valid_id(rule_arg)) {
+	if (!access(rule_arg, F_OK) || strchr(rule_arg, '/') || !valid_id(rule_arg)) {
 		if (rule_load(rule_arg, &own)) {
 			fprintf(stderr, "%s\n", tj_errmsg());
 			goto out;
@@ -1791,7 +1801,8 @@ static int check_page(const char *page_file, const char *url_arg, const char *ru
 		}
 		if (!r || strcmp(r->id, rule_arg)) {
 			if (ruleset_load_dir(dir, &rs)) {
-				fprintf(stderr, "twentejobs rules: %s\n", tj_errmsg());
+				fprintf(stderr, "twentejobs rules: '%s' is not a file, and looking it up as"
+					" an id failed: %s\n", rule_arg, tj_errmsg());
 				goto out;
 			}
 			if (!(r = ruleset_find(&rs, rule_arg))) {
