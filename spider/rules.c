@@ -12,8 +12,10 @@
  *   2. The top-level keys are checked in document order against one table
  *      (`top_keys`), so the first error reported is the first in the file.
  *      Each handler checks type and range and copies the value into
- *      struct rule.  Unknown keys get a "did you mean" from the table by
- *      case-insensitive Levenshtein distance <= 2.
+ *      struct rule.  Unknown keys (and values of closed sets: strategy,
+ *      selector fields, ...) get a "did you mean" when a known name is
+ *      within edit distance 2, case-insensitive, a swap of neighbours
+ *      counting 1 (optimal string alignment: "titel" -> "title").
  *   3. Cross-key checks: required keys, the entry point (start_urls,
  *      sitemaps or an ATS feed), selectors iff strategy "selectors", feed
  *      iff an ATS strategy.
@@ -37,8 +39,15 @@
  * when available.  Match data is allocated per call, so a rule is shared
  * by crawler threads without locks.
  *
+ * `rules check` loads each file on its own so one run reports every broken
+ * file; `rules check --page` classifies a URL against a rule (start URL,
+ * follow, detail, as rules/README.md defines them) and hands the saved page
+ * to the extractor (NEEDSWORK(extract) in show_extraction()).
+ *
  * Limits: a rule file is at most RULE_MAX_BYTES (1 MiB).  Selector CSS is
- * only checked for being non-empty here; spider/select.c parses it.
+ * only checked for being non-empty here; spider/select.c parses it.  The
+ * id/file-name check and --page's URL normalisation are best effort (see
+ * normalise_url()).
  */
 #include "rules.h"
 
@@ -920,6 +929,7 @@ static enum tj_code h_id(struct loader *ld, const struct path *p, json_t *v)
 	struct rule *r = ld->r;
 	char shown[SHOW_MAX];
 	const char *base, *dot;
+	enum tj_code rc;
 	size_t pos;
 
 	if (!json_is_string(v))
@@ -927,8 +937,8 @@ static enum tj_code h_id(struct loader *ld, const struct path *p, json_t *v)
 	if (!valid_id(json_string_value(v)))
 		return fail(ld, p, "'%s' must be 1 to 64 characters from a-z, 0-9 and '-'",
 			    show(shown, sizeof(shown), json_string_value(v)));
-	if (get_string(ld, p, v, true, &r->id))
-		return TJ_ENOMEM;
+	if ((rc = get_string(ld, p, v, true, &r->id)))
+		return rc;
 	pos = locate(ld, p, false);
 	line_col(ld->text, ld->len, pos, &r->id_line, &r->id_col);
 
