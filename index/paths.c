@@ -97,6 +97,11 @@ enum tj_code tj_read_file(const char *path, size_t max, char **out, size_t *len)
 			if (na > max + 1)
 				na = max + 1;
 			if (na <= n + 1) {
+				/* at the cap: fine if the file ends exactly here */
+				int ch = fgetc(f);
+
+				if (ch == EOF)
+					break;
 				rc = tj_error(TJ_ETOOBIG, "'%s' is larger than %zu bytes", path, max);
 				goto out;
 			}
