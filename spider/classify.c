@@ -23,7 +23,9 @@
  * 4. Decide, in this order (SPEC.md label semantics):
  *      Dutch demanded                              -> no,  dutch_required
  *      Dutch to be learned within a period         -> maybe
- *      Dutch a plus, nothing says English suffices -> maybe
+ *      Dutch a plus, unless "not required" is said -> maybe
+ *        ("a plus, not a must" is yes; "a plus, our team works in
+ *        English" stays maybe: the posting still prefers Dutch)
  *      English working language / Dutch not needed -> yes
  *      English or German posting                   -> yes
  *      Dutch posting with only international hints
@@ -667,7 +669,7 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 		label = "no";
 	else if (have[EF_DUTCH_LEARN])
 		label = "maybe";
-	else if (have[EF_DUTCH_PLUS] && !have[EF_ENGLISH_OK] && !have[EF_DUTCH_NOT_REQUIRED])
+	else if (have[EF_DUTCH_PLUS] && !have[EF_DUTCH_NOT_REQUIRED])
 		label = "maybe";
 	else if (have[EF_ENGLISH_OK] || have[EF_DUTCH_NOT_REQUIRED])
 		label = "yes";
