@@ -72,6 +72,7 @@
 #include "buf.h"
 #include "langid.h"
 #include "paths.h"
+#include "reqlit.h"
 
 #define LEXICON_MAX ((size_t)1 << 20)
 #define MAX_HITS_PER_SIGNAL 8
@@ -94,6 +95,7 @@ enum effect {
 	EF_LEVEL_JUNIOR,
 	EF_LEVEL_MEDIOR,
 	EF_LEVEL_SENIOR,
+	EF_LEVEL_BY_GROUP,      /* "level": the named group that matched says which */
 	EF_COUNT
 };
 
@@ -101,7 +103,7 @@ static const char *const effect_names[EF_COUNT] = {
 	"dutch_required", "dutch_plus", "dutch_learn", "dutch_not_required",
 	"english_ok", "intl_support", "german_required", "german_not_required",
 	"agency", "direct", "level_internship", "level_graduate",
-	"level_junior", "level_medior", "level_senior",
+	"level_junior", "level_medior", "level_senior", "level",
 };
 
 static const char *const level_names[] = {
@@ -121,12 +123,15 @@ struct signal {
 	int weight;
 	int line;
 	pcre2_code *re;
+	struct reqlit lit;      /* literals a match needs (prefilter) */
+	int group[5];           /* EF_LEVEL_BY_GROUP: group number per level, 0 = none */
 };
 
 struct classifier {
 	struct signal *sig;
 	size_t n;
 	uint32_t max_pairs;     /* ovector pairs the largest pattern needs */
+	struct reqlit_index *lix;       /* every pattern's required literals */
 	struct langid *lid;
 };
 
@@ -222,10 +227,30 @@ static enum tj_code load_line(struct classifier *c, const char *path, int lineno
 	 * memory) pcre2_match interprets the same pattern */
 	(void)pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE);
 	s->code = strdup(f[0]);
-	if (!s->code) {
+	if (!s->code || reqlit_from_pattern(f[5], &s->lit)) {
 		pcre2_code_free(s->re);
-		s->re = NULL;
+		free(s->code);
+		memset(s, 0, sizeof(*s));
 		return tj_error(TJ_ENOMEM, "out of memory loading '%s'", path);
+	}
+	if (s->effect == EF_LEVEL_BY_GROUP) {
+		int any = 0;
+
+		for (int k = 0; k < 5; k++) {
+			int g = pcre2_substring_number_from_name(s->re, (PCRE2_SPTR)level_names[k]);
+
+			s->group[k] = g > 0 ? g : 0;
+			any |= g > 0;
+		}
+		if (!any) {
+			pcre2_code_free(s->re);
+			free(s->code);
+			reqlit_release(&s->lit);
+			memset(s, 0, sizeof(*s));
+			return tj_error(TJ_EPARSE, "%s:%d: effect 'level' needs a named group "
+					"(?<junior>...), (?<medior>...), (?<senior>...), "
+					"(?<graduate>...) or (?<internship>...)", path, lineno);
+		}
 	}
 	if (pcre2_pattern_info(s->re, PCRE2_INFO_CAPTURECOUNT, &pairs) == 0 &&
 	    pairs + 1 > c->max_pairs)
@@ -323,6 +348,9 @@ enum tj_code classifier_load_files(const char *data_dir, const char *lexicon_pat
 	rc = load_lexicon(c, lexicon_path);
 	if (rc)
 		goto out;
+	rc = reqlit_index_build(&c->sig[0].lit, c->n, sizeof(c->sig[0]), &c->lix);
+	if (rc)
+		goto out;
 	rc = langid_load(data_dir, &c->lid);
 	if (rc)
 		goto out;
@@ -346,8 +374,10 @@ void classifier_free(struct classifier *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->sig[i].code);
 		pcre2_code_free(c->sig[i].re);
+		reqlit_release(&c->sig[i].lit);
 	}
 	free(c->sig);
+	reqlit_index_free(c->lix);
 	langid_free(c->lid);
 	free(c);
 }
@@ -361,6 +391,7 @@ size_t classifier_signal_count(const struct classifier *c)
 
 struct hit {
 	const struct signal *s;
+	enum effect effect;     /* s->effect, or the level a named group chose */
 	enum field field;
 	size_t start, end;
 	size_t sent;            /* start of the sentence holding `start` */
@@ -370,6 +401,7 @@ struct hit {
 struct text {
 	const char *s[F_COUNT];
 	size_t len[F_COUNT];
+	const unsigned long long *seen[F_COUNT];  /* literals present (reqlit.h) */
 };
 
 struct scratch {
@@ -397,8 +429,8 @@ static size_t sentence_start(const char *s, size_t len, size_t pos)
 	return pos;
 }
 
-static enum tj_code add_hit(struct scratch *sc, const struct signal *s, enum field f,
-			    size_t start, size_t end, const struct text *t)
+static enum tj_code add_hit(struct scratch *sc, const struct signal *s, enum effect e,
+			    enum field f, size_t start, size_t end, const struct text *t)
 {
 	if (sc->n == sc->alloc) {
 		size_t na = sc->alloc ? sc->alloc * 2 : 64;
@@ -413,7 +445,7 @@ static enum tj_code add_hit(struct scratch *sc, const struct signal *s, enum fie
 		sc->alloc = na;
 	}
 	sc->hits[sc->n++] = (struct hit){
-		.s = s, .field = f, .start = start, .end = end,
+		.s = s, .effect = e, .field = f, .start = start, .end = end,
 		.sent = sentence_start(t->s[f], t->len[f], start),
 	};
 	return TJ_OK;
@@ -429,7 +461,8 @@ static enum tj_code collect(const struct classifier *c, const struct text *t,
 			size_t off = 0;
 			int found = 0;
 
-			if (!(s->scope & (1u << f)) || !t->len[f])
+			if (!(s->scope & (1u << f)) || !t->len[f] ||
+			    !reqlit_index_test(&s->lit, t->seen[f]))
 				continue;
 			while (off <= t->len[f] && found < MAX_HITS_PER_SIGNAL) {
 				PCRE2_SIZE *ov;
@@ -443,7 +476,17 @@ static enum tj_code collect(const struct classifier *c, const struct text *t,
 					break;
 				ov = pcre2_get_ovector_pointer(md);
 				if (ov[1] > ov[0]) {
-					trc = add_hit(sc, s, (enum field)f, ov[0], ov[1], t);
+					enum effect e = s->effect;
+
+					for (int k = 0; e == EF_LEVEL_BY_GROUP && k < 5; k++)
+						if (s->group[k] && s->group[k] < rc &&
+						    ov[2 * s->group[k]] != PCRE2_UNSET)
+							e = (enum effect)(EF_LEVEL_INTERNSHIP + k);
+					if (e == EF_LEVEL_BY_GROUP) {   /* no group took part */
+						off = ov[1];
+						continue;
+					}
+					trc = add_hit(sc, s, e, (enum field)f, ov[0], ov[1], t);
 					if (trc)
 						return trc;
 					found++;
@@ -464,14 +507,14 @@ static void resolve(struct scratch *sc)
 	for (size_t i = 0; i < sc->n; i++) {
 		struct hit *h = &sc->hits[i];
 
-		if (h->s->effect != EF_DUTCH_REQUIRED && h->s->effect != EF_GERMAN_REQUIRED)
+		if (h->effect != EF_DUTCH_REQUIRED && h->effect != EF_GERMAN_REQUIRED)
 			continue;
 		for (size_t j = 0; j < sc->n; j++) {
 			const struct hit *o = &sc->hits[j];
-			enum effect e = o->s->effect;
+			enum effect e = o->effect;
 			bool qualifies;
 
-			if (h->s->effect == EF_DUTCH_REQUIRED)
+			if (h->effect == EF_DUTCH_REQUIRED)
 				qualifies = e == EF_DUTCH_NOT_REQUIRED || e == EF_DUTCH_PLUS ||
 					    e == EF_DUTCH_LEARN;
 			else
@@ -644,7 +687,7 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 	/* international signals: every live hit is used */
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct hit *h = &sc->hits[i];
-		enum effect e = h->s->effect;
+		enum effect e = h->effect;
 
 		if (h->dead || is_level(e) || e == EF_AGENCY || e == EF_DIRECT)
 			continue;
@@ -695,11 +738,11 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct hit *h = &sc->hits[i];
 
-		if (!is_level(h->s->effect) || h->field != F_TITLE)
+		if (!is_level(h->effect) || h->field != F_TITLE)
 			continue;
 		if (!level_hit ||
-		    (h->s->effect == EF_LEVEL_INTERNSHIP && level_hit->s->effect != EF_LEVEL_INTERNSHIP) ||
-		    ((h->s->effect == EF_LEVEL_INTERNSHIP) == (level_hit->s->effect == EF_LEVEL_INTERNSHIP) &&
+		    (h->effect == EF_LEVEL_INTERNSHIP && level_hit->effect != EF_LEVEL_INTERNSHIP) ||
+		    ((h->effect == EF_LEVEL_INTERNSHIP) == (level_hit->effect == EF_LEVEL_INTERNSHIP) &&
 		     h->start < level_hit->start))
 			level_hit = h;
 	}
@@ -707,7 +750,7 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 		for (size_t i = 0; i < sc->n; i++) {
 			const struct hit *h = &sc->hits[i];
 
-			if (!is_level(h->s->effect) || h->field != F_BODY)
+			if (!is_level(h->effect) || h->field != F_BODY)
 				continue;
 			if (!level_hit || h->s->weight > level_hit->s->weight ||
 			    (h->s->weight == level_hit->s->weight && h->start < level_hit->start))
@@ -716,7 +759,7 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 	}
 	if (level_hit) {
 		set_str(cls->level, sizeof(cls->level),
-			level_names[level_hit->s->effect - EF_LEVEL_INTERNSHIP]);
+			level_names[level_hit->effect - EF_LEVEL_INTERNSHIP]);
 		rc = add_hit_reason(cls->reasons, t, level_hit);
 		if (rc)
 			goto out;
@@ -728,11 +771,11 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 	for (size_t i = 0; i < sc->n; i++) {
 		const struct hit *h = &sc->hits[i];
 
-		if (h->s->effect == EF_AGENCY && h->field == F_EMPLOYER && !emp_agency)
+		if (h->effect == EF_AGENCY && h->field == F_EMPLOYER && !emp_agency)
 			emp_agency = h;
-		else if (h->s->effect == EF_AGENCY && h->field != F_EMPLOYER && !body_agency)
+		else if (h->effect == EF_AGENCY && h->field != F_EMPLOYER && !body_agency)
 			body_agency = h;
-		else if (h->s->effect == EF_DIRECT && !direct)
+		else if (h->effect == EF_DIRECT && !direct)
 			direct = h;
 	}
 	if (hint && !strcmp(hint, "agency"))
@@ -756,9 +799,11 @@ out:
 enum tj_code classify_posting(const struct classifier *c, struct posting *p,
 			      const char *advertiser_hint)
 {
-	struct text t = { { p->title, p->description, p->employer }, { 0 } };
+	struct text t = { { p->title, p->description, p->employer }, { 0 }, { 0 } };
 	struct scratch sc = { 0 };
 	pcre2_match_data *md = NULL;
+	unsigned long long *seen = NULL;
+	size_t words = reqlit_index_words(c->lix) + 1;
 	enum tj_code rc;
 
 	classification_release(&p->cls);
@@ -768,10 +813,15 @@ enum tj_code classify_posting(const struct classifier *c, struct posting *p,
 			t.s[f] = "";
 		t.len[f] = strlen(t.s[f]);
 	}
+	seen = calloc(F_COUNT * words, sizeof(*seen));
 	md = pcre2_match_data_create(c->max_pairs, NULL);
-	if (!md) {
+	if (!md || !seen) {
 		rc = tj_error(TJ_ENOMEM, "out of memory classifying a posting");
 		goto out;
+	}
+	for (size_t f = 0; f < F_COUNT; f++) {
+		reqlit_index_scan(c->lix, t.s[f], t.len[f], seen + f * words);
+		t.seen[f] = seen + f * words;
 	}
 	rc = collect(c, &t, md, &sc);
 	if (rc)
@@ -785,8 +835,28 @@ out:
 	if (rc)
 		classification_release(&p->cls);
 	pcre2_match_data_free(md);
+	free(seen);
 	free(sc.hits);
 	return rc;
+}
+
+size_t classifier_prefilter_misses(const struct classifier *c, const char *text)
+{
+	size_t len = strlen(text), misses = 0;
+	unsigned long long *seen = calloc(reqlit_index_words(c->lix) + 1, sizeof(*seen));
+	pcre2_match_data *md = pcre2_match_data_create(c->max_pairs, NULL);
+
+	if (!seen || !md)
+		goto out;
+	reqlit_index_scan(c->lix, text, len, seen);
+	for (size_t i = 0; i < c->n; i++)
+		if (pcre2_match(c->sig[i].re, (PCRE2_SPTR)text, len, 0, 0, md, NULL) >= 0 &&
+		    !reqlit_index_test(&c->sig[i].lit, seen))
+			misses++;
+out:
+	free(seen);
+	pcre2_match_data_free(md);
+	return misses;
 }
 
 /* ---- twentejobs classify ----------------------------------------------- */

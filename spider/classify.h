@@ -63,6 +63,13 @@ size_t classifier_signal_count(const struct classifier *c);
 enum tj_code classify_posting(const struct classifier *c, struct posting *p,
 			      const char *advertiser_hint) TJ_WUR;
 
+/*
+ * For tests: how many lexicon patterns match text although their literal
+ * prefilter (reqlit.h) says they cannot.  Must be 0; anything else is a bug
+ * in reqlit.c that would make the classifier miss signals.
+ */
+size_t classifier_prefilter_misses(const struct classifier *c, const char *text);
+
 /* twentejobs classify [--data DIR] FILE|- (see SPEC.md). */
 int cmd_classify(int argc, char **argv);
 

@@ -55,25 +55,41 @@
 
 static const char *const lang_codes[NLANG] = { "en", "nl", "de" };
 
+/*
+ * An n-gram is its bytes packed big-endian into 32 bits; text never holds a
+ * NUL byte (it is a boundary), so the number of leading zero bytes gives n
+ * and 0 can mark an empty slot.  16-byte entries keep the table small
+ * enough to stay in cache: scoring is one lookup per n-gram.
+ */
 struct entry {
-	uint64_t key;           /* 0 = empty slot; else (n << 32) | bytes */
-	uint32_t count[NLANG];
+	uint32_t key;
 	float logp[NLANG];
+};
+
+struct count {
+	uint32_t key;
+	uint32_t count[NLANG];
 };
 
 struct langid {
 	struct entry *tab;
+	struct count *cnt;      /* training only */
 	size_t mask;            /* table size - 1 (power of two) */
 	size_t used;
 	float unseen[NLANG][MAX_N + 1];
 };
 
-static size_t slot_of(uint64_t key, size_t mask)
+static int key_n(uint32_t key)
 {
-	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & mask;
+	return key > 0xFFFFFF ? 4 : key > 0xFFFF ? 3 : key > 0xFF ? 2 : 1;
 }
 
-static const struct entry *find(const struct langid *lid, uint64_t key)
+static size_t slot_of(uint32_t key, size_t mask)
+{
+	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 24) & mask;
+}
+
+static const struct entry *find(const struct langid *lid, uint32_t key)
 {
 	size_t i = slot_of(key, lid->mask);
 
@@ -90,45 +106,45 @@ static const struct entry *find(const struct langid *lid, uint64_t key)
 
 static enum tj_code grow(struct langid *lid)
 {
-	size_t nsize = lid->tab ? (lid->mask + 1) * 2 : 1u << 14;
-	struct entry *ntab = calloc(nsize, sizeof(*ntab));
+	size_t nsize = lid->cnt ? (lid->mask + 1) * 2 : 1u << 14;
+	struct count *ntab = calloc(nsize, sizeof(*ntab));
 
 	if (!ntab)
 		return tj_error(TJ_ENOMEM, "out of memory training the language model");
-	for (size_t i = 0; lid->tab && i <= lid->mask; i++) {
+	for (size_t i = 0; lid->cnt && i <= lid->mask; i++) {
 		size_t j;
 
-		if (!lid->tab[i].key)
+		if (!lid->cnt[i].key)
 			continue;
-		j = slot_of(lid->tab[i].key, nsize - 1);
+		j = slot_of(lid->cnt[i].key, nsize - 1);
 		while (ntab[j].key)
 			j = (j + 1) & (nsize - 1);
-		ntab[j] = lid->tab[i];
+		ntab[j] = lid->cnt[i];
 	}
-	free(lid->tab);
-	lid->tab = ntab;
+	free(lid->cnt);
+	lid->cnt = ntab;
 	lid->mask = nsize - 1;
 	return TJ_OK;
 }
 
-static enum tj_code add_count(struct langid *lid, uint64_t key, int lang)
+static enum tj_code add_count(struct langid *lid, uint32_t key, int lang)
 {
 	size_t i;
 
-	if (!lid->tab || (lid->used + 1) * 2 > lid->mask + 1) {
+	if (!lid->cnt || (lid->used + 1) * 2 > lid->mask + 1) {
 		enum tj_code rc = grow(lid);
 
 		if (rc)
 			return rc;
 	}
 	i = slot_of(key, lid->mask);
-	while (lid->tab[i].key && lid->tab[i].key != key)
+	while (lid->cnt[i].key && lid->cnt[i].key != key)
 		i = (i + 1) & lid->mask;
-	if (!lid->tab[i].key) {
-		lid->tab[i].key = key;
+	if (!lid->cnt[i].key) {
+		lid->cnt[i].key = key;
 		lid->used++;
 	}
-	lid->tab[i].count[lang]++;
+	lid->cnt[i].count[lang]++;
 	return TJ_OK;
 }
 
@@ -143,11 +159,12 @@ struct walker {
 	size_t letters;
 };
 
-typedef int (*emit_fn)(void *ctx, uint64_t key, int n);
+typedef int (*emit_fn)(void *ctx, uint32_t key, int n);
 
-static int push_byte(struct walker *w, uint8_t b, emit_fn emit, void *ctx)
+static inline __attribute__((always_inline)) int
+push_byte(struct walker *w, uint8_t b, emit_fn emit, void *ctx)
 {
-	uint64_t bytes = 0;
+	uint32_t bytes = 0;
 
 	if (b == ' ' && w->wlen == 1 && w->win[0] == ' ')
 		return 0;               /* collapse runs of boundaries */
@@ -163,7 +180,7 @@ static int push_byte(struct walker *w, uint8_t b, emit_fn emit, void *ctx)
 			bytes = (bytes << 8) | w->win[k];
 		if (n == 1 && b == ' ')
 			continue;
-		if (emit(ctx, ((uint64_t)n << 32) | bytes, n))
+		if (emit(ctx, bytes, n))
 			return 1;
 	}
 	if (b == ' ') {
@@ -176,7 +193,8 @@ static int push_byte(struct walker *w, uint8_t b, emit_fn emit, void *ctx)
 }
 
 /* Feed text[0..len) through the normaliser; stops early if emit returns 1. */
-static void walk(const char *text, size_t len, emit_fn emit, void *ctx, size_t *letters)
+static inline __attribute__((always_inline)) void
+walk(const char *text, size_t len, emit_fn emit, void *ctx, size_t *letters)
 {
 	struct walker w = { .win = { ' ' }, .wlen = 1, .letters = 0 };
 	const uint8_t *s = (const uint8_t *)text;
@@ -230,7 +248,7 @@ struct train_ctx {
 	enum tj_code rc;
 };
 
-static int train_emit(void *ctx, uint64_t key, int n)
+static int train_emit(void *ctx, uint32_t key, int n)
 {
 	struct train_ctx *t = ctx;
 
@@ -276,14 +294,17 @@ out:
 }
 
 /* Turn counts into smoothed log probabilities per n-gram order. */
-static void finish(struct langid *lid)
+static enum tj_code finish(struct langid *lid)
 {
 	double total[NLANG][MAX_N + 1] = { { 0 } };
 	double vocab[MAX_N + 1] = { 0 };
 
+	lid->tab = calloc(lid->mask + 1, sizeof(*lid->tab));
+	if (!lid->tab)
+		return tj_error(TJ_ENOMEM, "out of memory training the language model");
 	for (size_t i = 0; i <= lid->mask; i++) {
-		const struct entry *e = &lid->tab[i];
-		int n = (int)(e->key >> 32);
+		const struct count *e = &lid->cnt[i];
+		int n = key_n(e->key);
 
 		if (!e->key)
 			continue;
@@ -294,16 +315,21 @@ static void finish(struct langid *lid)
 	for (int l = 0; l < NLANG; l++)
 		for (int n = 1; n <= MAX_N; n++)
 			lid->unseen[l][n] = (float)log(ALPHA / (total[l][n] + ALPHA * (vocab[n] + 1)));
+	/* same slots, so the probe sequences stay valid */
 	for (size_t i = 0; i <= lid->mask; i++) {
-		struct entry *e = &lid->tab[i];
-		int n = (int)(e->key >> 32);
+		const struct count *e = &lid->cnt[i];
+		int n = key_n(e->key);
 
 		if (!e->key)
 			continue;
+		lid->tab[i].key = e->key;
 		for (int l = 0; l < NLANG; l++)
-			e->logp[l] = (float)log((e->count[l] + ALPHA) /
-						(total[l][n] + ALPHA * (vocab[n] + 1)));
+			lid->tab[i].logp[l] = (float)log((e->count[l] + ALPHA) /
+							 (total[l][n] + ALPHA * (vocab[n] + 1)));
 	}
+	free(lid->cnt);
+	lid->cnt = NULL;
+	return TJ_OK;
 }
 
 enum tj_code langid_load(const char *dir, struct langid **out)
@@ -321,7 +347,9 @@ enum tj_code langid_load(const char *dir, struct langid **out)
 		if (rc)
 			goto out;
 	}
-	finish(lid);
+	rc = finish(lid);
+	if (rc)
+		goto out;
 	*out = lid;
 out:
 	if (rc)
@@ -334,6 +362,7 @@ void langid_free(struct langid *lid)
 	if (!lid)
 		return;
 	free(lid->tab);
+	free(lid->cnt);
 	free(lid);
 }
 
@@ -345,7 +374,7 @@ struct detect_ctx {
 	size_t long_seen[NLANG];        /* of those, seen in training */
 };
 
-static int detect_emit(void *ctx, uint64_t key, int n)
+static int detect_emit(void *ctx, uint32_t key, int n)
 {
 	struct detect_ctx *d = ctx;
 	const struct entry *e = find(d->lid, key);
@@ -356,7 +385,7 @@ static int detect_emit(void *ctx, uint64_t key, int n)
 	for (int l = 0; l < NLANG; l++) {
 		if (e) {
 			d->score[l] += e->logp[l];
-			if (n >= 3 && e->count[l])
+			if (n >= 3 && e->logp[l] > d->lid->unseen[l][n])
 				d->long_seen[l]++;
 		} else {
 			d->score[l] += d->lid->unseen[l][n];
