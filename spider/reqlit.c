@@ -3,22 +3,24 @@
  *
  * Why: the lexicon has ~100 patterns and most of them are about one word
  * ("Dutch", "Nederlands", "Niederländisch", "years", "internship").  Running
- * every JIT-compiled pattern over every posting costs ~300 us; testing a
- * handful of memmem()s first and running only the patterns that can match
- * is several times faster, and curators do not have to declare anything
- * (the filter is derived from the pattern they already wrote).  This is
- * the classic literal-prefilter of grep-like tools (GNU grep's kwset,
- * RE2's prefilter trees), reduced to "any of a set".
+ * every JIT-compiled pattern over every posting costs ~300 us; scanning the
+ * posting once for all literals and running only the patterns that can
+ * match is several times faster, and curators do not have to declare
+ * anything (the filter is derived from the pattern they already wrote).
+ * This is the literal prefilter of grep-like tools (GNU grep's kwset, RE2's
+ * prefilter trees), reduced to an OR of ANDs of literal sets.
  *
  * How: a recursive descent over the pattern text.  A sequence yields
  * candidates: each run of literal characters that must occur ("dutch" in
- * "\bDutch\b"), and each mandatory group whose alternatives all yield a
- * set ("(?:dutch|nederlands)").  The candidate whose shortest literal is
- * longest wins; an alternation is the union of its branches' sets and is
- * unknown if any branch is.  Anything not understood - classes, escapes
- * like \s, lookarounds, optional items, non-ASCII bytes - breaks a run or
- * contributes nothing, which only makes the filter weaker, never wrong.
- * Sets shorter than MIN_LEN or larger than MAX_ALTS are dropped.
+ * "\bDutch\b"), and each mandatory group whose branches all yield a set
+ * ("(?:required|a must)").  All candidates of a top-level branch are
+ * required together (up to MAX_CONJ, the most selective kept); inside a
+ * group each branch contributes its most selective set to the group's
+ * union.  Anything not understood - classes, escapes like \s, lookarounds,
+ * optional items, non-ASCII bytes - breaks a run or contributes nothing,
+ * which only weakens the filter, never makes it wrong.  Literals shorter
+ * than MIN_LEN make a set useless; a branch without any set makes the
+ * whole pattern unfilterable.
  *
  * Limits: ASCII case folding only.  PCRE2's caseless UTF matching also
  * folds K with U+212A KELVIN SIGN and s with U+017F LONG S; a posting that
@@ -32,12 +34,20 @@
 #define MIN_LEN 3
 #define MAX_ALTS 64
 #define MAX_LIT 64
+#define MAX_CONJ 4
+#define MAX_BRANCH 32
 
-/* A set of literals, or "unknown" (no constraint). */
+/* A set of literals (any of), or "unknown" (no constraint). */
 struct set {
 	bool known;
 	size_t n;
 	char *v[MAX_ALTS];
+};
+
+/* Sets that are all required (an empty conj constrains nothing). */
+struct conj {
+	size_t n;
+	struct set s[MAX_CONJ];
 };
 
 struct parser {
@@ -53,6 +63,13 @@ static void set_free(struct set *s)
 	s->known = false;
 }
 
+static void conj_free(struct conj *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		set_free(&c->s[i]);
+	c->n = 0;
+}
+
 static size_t set_minlen(const struct set *s)
 {
 	size_t m = (size_t)-1;
@@ -65,19 +82,58 @@ static size_t set_minlen(const struct set *s)
 	return m;
 }
 
-/* Keep the better of *best and *cand (frees the loser). */
-static void keep_best(struct set *best, struct set *cand)
+/* More selective: longer shortest literal, then fewer alternatives. */
+static bool better(const struct set *a, const struct set *b)
 {
-	size_t a = set_minlen(best), b = set_minlen(cand);
+	size_t la = set_minlen(a), lb = set_minlen(b);
 
-	if (b > a || (b == a && b && cand->n < best->n)) {
-		set_free(best);
-		*best = *cand;
+	return la > lb || (la == lb && la && a->n < b->n);
+}
+
+/* Add a candidate to the conjunction (takes it; drops the weakest when full). */
+static void conj_add(struct conj *c, struct set *cand)
+{
+	size_t worst = 0;
+
+	if (set_minlen(cand) < MIN_LEN) {
+		set_free(cand);
+		return;
+	}
+	if (c->n < MAX_CONJ) {
+		c->s[c->n++] = *cand;
+		cand->n = 0;
+		cand->known = false;
+		return;
+	}
+	for (size_t i = 1; i < c->n; i++)
+		if (better(&c->s[worst], &c->s[i]))
+			worst = i;
+	if (better(cand, &c->s[worst])) {
+		set_free(&c->s[worst]);
+		c->s[worst] = *cand;
 	} else {
 		set_free(cand);
 	}
 	cand->n = 0;
 	cand->known = false;
+}
+
+/* The conjunction's most selective set, moved into *out (others freed). */
+static void conj_best(struct conj *c, struct set *out)
+{
+	size_t best = 0;
+
+	out->known = false;
+	out->n = 0;
+	if (!c->n)
+		return;
+	for (size_t i = 1; i < c->n; i++)
+		if (better(&c->s[i], &c->s[best]))
+			best = i;
+	*out = c->s[best];
+	c->s[best].n = 0;
+	c->s[best].known = false;
+	conj_free(c);
 }
 
 static bool is_lit_char(unsigned char c)
@@ -90,7 +146,7 @@ static unsigned char lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Parse a quantifier at *p, if any; returns its minimum (1 when none). */
+/* Parse a quantifier at ps->p, if any; returns its minimum (1 when none). */
 static int quantifier(struct parser *ps, bool *present)
 {
 	const char *p = ps->p;
@@ -150,40 +206,39 @@ static void skip_class(struct parser *ps)
 	ps->p = *p ? p + 1 : p;
 }
 
-static void parse_alt(struct parser *ps, struct set *out);
+static void parse_group_set(struct parser *ps, struct set *out);
 
 /* Turn the current literal run into a candidate. */
-static void flush_run(struct parser *ps, char *run, size_t *rlen, struct set *best)
+static void flush_run(struct parser *ps, char *run, size_t *rlen, struct conj *c)
 {
 	struct set cand = { 0 };
 
 	if (*rlen >= MIN_LEN) {
 		cand.v[0] = strndup(run, *rlen);
-		if (!cand.v[0])
+		if (!cand.v[0]) {
 			ps->oom = true;
-		else {
+		} else {
 			cand.n = 1;
 			cand.known = true;
-			keep_best(best, &cand);
+			conj_add(c, &cand);
 		}
 	}
 	*rlen = 0;
 }
 
-/* A sequence up to '|' or ')' or the end. */
-static void parse_seq(struct parser *ps, struct set *best)
+/* A sequence up to '|' or ')' or the end: its required sets into *c. */
+static void parse_seq(struct parser *ps, struct conj *c)
 {
 	char run[MAX_LIT];
 	size_t rlen = 0;
 
-	best->known = false;
-	best->n = 0;
+	c->n = 0;
 	while (*ps->p && *ps->p != '|' && *ps->p != ')' && !ps->oom) {
-		unsigned char c = (unsigned char)*ps->p;
+		unsigned char ch = (unsigned char)*ps->p;
 		bool q;
 		int min;
 
-		if (c == '\\' && ps->p[1]) {
+		if (ch == '\\' && ps->p[1]) {
 			unsigned char e = (unsigned char)ps->p[1];
 
 			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
@@ -194,7 +249,7 @@ static void parse_seq(struct parser *ps, struct set *best)
 				} else {
 					ps->p += 2;
 				}
-				flush_run(ps, run, &rlen, best);
+				flush_run(ps, run, &rlen, c);
 				(void)quantifier(ps, &q);
 				continue;
 			}
@@ -202,26 +257,25 @@ static void parse_seq(struct parser *ps, struct set *best)
 			ps->p += 2;
 			min = quantifier(ps, &q);
 			if (min == 0 || rlen + 1 >= sizeof(run)) {
-				flush_run(ps, run, &rlen, best);
+				flush_run(ps, run, &rlen, c);
 				continue;
 			}
 			run[rlen++] = (char)lower(e);
 			if (q)
-				flush_run(ps, run, &rlen, best);
-		} else if (c == '[') {
-			flush_run(ps, run, &rlen, best);
+				flush_run(ps, run, &rlen, c);
+		} else if (ch == '[') {
+			flush_run(ps, run, &rlen, c);
 			skip_class(ps);
 			(void)quantifier(ps, &q);
-		} else if (c == '(') {
+		} else if (ch == '(') {
 			struct set g = { 0 };
-			bool look = false, capture = true;
+			bool look = false;
 
-			flush_run(ps, run, &rlen, best);
+			flush_run(ps, run, &rlen, c);
 			ps->p++;
 			if (*ps->p == '?') {
 				const char *p = ps->p + 1;
 
-				capture = false;
 				if (*p == ':' || *p == '>' || *p == '|') {
 					ps->p = p + 1;
 				} else if (*p == '=' || *p == '!' ||
@@ -250,47 +304,49 @@ static void parse_seq(struct parser *ps, struct set *best)
 					continue;
 				}
 			}
-			(void)capture;
-			parse_alt(ps, &g);
+			parse_group_set(ps, &g);
 			if (*ps->p == ')')
 				ps->p++;
 			min = quantifier(ps, &q);
 			if (look || min == 0)
 				set_free(&g);
 			else
-				keep_best(best, &g);
-		} else if (is_lit_char(c)) {
+				conj_add(c, &g);
+		} else if (is_lit_char(ch)) {
 			ps->p++;
 			min = quantifier(ps, &q);
 			if (min == 0 || rlen + 1 >= sizeof(run)) {
-				flush_run(ps, run, &rlen, best);
+				flush_run(ps, run, &rlen, c);
 				continue;
 			}
-			run[rlen++] = (char)lower(c);
+			run[rlen++] = (char)lower(ch);
 			if (q)          /* "s+" : one s is required, the run ends */
-				flush_run(ps, run, &rlen, best);
+				flush_run(ps, run, &rlen, c);
 		} else {
 			/* . ^ $ and non-ASCII bytes: the run ends here */
-			flush_run(ps, run, &rlen, best);
+			flush_run(ps, run, &rlen, c);
 			ps->p++;
-			while (c >= 0x80 && ((unsigned char)*ps->p & 0xC0) == 0x80)
+			while (ch >= 0x80 && ((unsigned char)*ps->p & 0xC0) == 0x80)
 				ps->p++;
 			(void)quantifier(ps, &q);
 		}
 	}
-	flush_run(ps, run, &rlen, best);
+	flush_run(ps, run, &rlen, c);
 }
 
-static void parse_alt(struct parser *ps, struct set *out)
+/* A group's branches: the union of each branch's most selective set. */
+static void parse_group_set(struct parser *ps, struct set *out)
 {
 	bool first = true;
 
 	out->known = false;
 	out->n = 0;
 	for (;;) {
+		struct conj c;
 		struct set s = { 0 };
 
-		parse_seq(ps, &s);
+		parse_seq(ps, &c);
+		conj_best(&c, &s);
 		if (first) {
 			*out = s;
 			first = false;
@@ -308,53 +364,115 @@ static void parse_alt(struct parser *ps, struct set *out)
 	}
 }
 
+static bool copy_set(struct reqlit_set *dst, const struct set *src)
+{
+	dst->v = calloc(src->n, sizeof(*dst->v));
+	dst->len = calloc(src->n, sizeof(*dst->len));
+	if (!dst->v || !dst->len)
+		return false;
+	for (size_t i = 0; i < src->n; i++) {
+		dst->v[i] = strdup(src->v[i]);
+		if (!dst->v[i])
+			return false;
+		dst->len[i] = strlen(src->v[i]);
+		dst->n = i + 1;
+	}
+	return true;
+}
+
 enum tj_code reqlit_from_pattern(const char *pattern, struct reqlit *out)
 {
 	struct parser ps = { pattern, false };
-	struct set s = { 0 };
+	struct conj *br = NULL;
+	size_t nb = 0;
+	bool usable = true;
+	enum tj_code rc = TJ_OK;
 
 	memset(out, 0, sizeof(*out));
-	parse_alt(&ps, &s);
-	/* a stray ')' ends parse_alt early: the rest is unanalysed, so the
-	 * set describes only a prefix of the pattern - unusable */
-	if (ps.oom || *ps.p || !s.known || set_minlen(&s) < MIN_LEN) {
-		set_free(&s);
-		return ps.oom ? tj_error(TJ_ENOMEM, "out of memory analysing a pattern") : TJ_OK;
-	}
-	out->v = calloc(s.n, sizeof(*out->v));
-	out->len = calloc(s.n, sizeof(*out->len));
-	if (!out->v || !out->len) {
-		set_free(&s);
-		free(out->v);
-		free(out->len);
-		memset(out, 0, sizeof(*out));
+	br = calloc(MAX_BRANCH, sizeof(*br));
+	if (!br)
 		return tj_error(TJ_ENOMEM, "out of memory analysing a pattern");
+	for (;;) {
+		if (nb == MAX_BRANCH) {
+			usable = false;
+			break;
+		}
+		parse_seq(&ps, &br[nb]);
+		if (!br[nb].n)
+			usable = false;
+		nb++;
+		if (*ps.p != '|')
+			break;
+		ps.p++;
 	}
-	for (size_t i = 0; i < s.n; i++) {
-		out->v[i] = s.v[i];
-		out->len[i] = strlen(s.v[i]);
+	/* a stray ')' stops the parse early: the rest is unanalysed, so what
+	 * we have describes only a prefix of the pattern - unusable */
+	if (ps.oom)
+		rc = tj_error(TJ_ENOMEM, "out of memory analysing a pattern");
+	if (rc || *ps.p || !usable)
+		goto out;
+	out->b = calloc(nb, sizeof(*out->b));
+	if (!out->b)
+		goto oom;
+	out->nb = nb;
+	for (size_t i = 0; i < nb; i++) {
+		out->b[i].sets = calloc(br[i].n, sizeof(*out->b[i].sets));
+		if (!out->b[i].sets)
+			goto oom;
+		out->b[i].nsets = br[i].n;
+		for (size_t k = 0; k < br[i].n; k++)
+			if (!copy_set(&out->b[i].sets[k], &br[i].s[k]))
+				goto oom;
 	}
-	out->n = s.n;
-	return TJ_OK;
+	goto out;
+oom:
+	reqlit_release(out);
+	rc = tj_error(TJ_ENOMEM, "out of memory analysing a pattern");
+out:
+	for (size_t i = 0; i < nb; i++)
+		conj_free(&br[i]);
+	free(br);
+	return rc;
 }
 
 void reqlit_release(struct reqlit *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i]);
-	free(r->v);
-	free(r->len);
-	free(r->id);
+	for (size_t i = 0; i < r->nb; i++) {
+		for (size_t k = 0; k < r->b[i].nsets; k++) {
+			struct reqlit_set *s = &r->b[i].sets[k];
+
+			for (size_t j = 0; j < s->n; j++)
+				free(s->v[j]);
+			free(s->v);
+			free(s->len);
+			free(s->id);
+		}
+		free(r->b[i].sets);
+	}
+	free(r->b);
 	memset(r, 0, sizeof(*r));
+}
+
+static bool set_in_text(const struct reqlit_set *s, const char *lower, size_t len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (memmem(lower, len, s->v[i], s->len[i]))
+			return true;
+	return false;
 }
 
 bool reqlit_test(const struct reqlit *r, const char *lower, size_t len)
 {
-	if (!r->n)
+	if (!r->nb)
 		return true;
-	for (size_t i = 0; i < r->n; i++)
-		if (memmem(lower, len, r->v[i], r->len[i]))
+	for (size_t i = 0; i < r->nb; i++) {
+		size_t k = 0;
+
+		while (k < r->b[i].nsets && set_in_text(&r->b[i].sets[k], lower, len))
+			k++;
+		if (k == r->b[i].nsets)
 			return true;
+	}
 	return false;
 }
 
@@ -393,22 +511,53 @@ void reqlit_index_free(struct reqlit_index *ix)
 	free(ix);
 }
 
+/* Every literal set of every pattern, flattened; *out is the caller's. */
+static enum tj_code all_sets(struct reqlit *sets, size_t n, size_t stride,
+			     struct reqlit_set ***out, size_t *nout)
+{
+	size_t cnt = 0, k = 0;
+
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct reqlit *r = (struct reqlit *)((char *)sets + i * stride);
+
+			for (size_t b = 0; b < r->nb; b++)
+				for (size_t j = 0; j < r->b[b].nsets; j++) {
+					if (pass)
+						(*out)[k++] = &r->b[b].sets[j];
+					else
+						cnt++;
+				}
+		}
+		if (!pass) {
+			*out = calloc(cnt ? cnt : 1, sizeof(**out));
+			if (!*out)
+				return tj_error(TJ_ENOMEM, "out of memory building the literal index");
+		}
+	}
+	*nout = cnt;
+	return TJ_OK;
+}
+
 enum tj_code reqlit_index_build(struct reqlit *sets, size_t n, size_t stride,
 				struct reqlit_index **out)
 {
 	struct reqlit_index *ix = calloc(1, sizeof(*ix));
-	size_t maxstates = 1, nlits = 0;
+	struct reqlit_set **all = NULL;
+	size_t nall = 0, maxstates = 1, nlits = 0;
 	int *fail = NULL, *queue = NULL;
 	enum tj_code rc = TJ_OK;
 
-#define SET(i) ((struct reqlit *)((char *)sets + (i) * stride))
 	*out = NULL;
 	if (!ix)
 		return tj_error(TJ_ENOMEM, "out of memory building the literal index");
+	rc = all_sets(sets, n, stride, &all, &nall);
+	if (rc)
+		goto out;
 	/* symbol classes: one per distinct byte used by any literal */
 	ix->nsym = 1;
-	for (size_t i = 0; i < n; i++) {
-		struct reqlit *r = SET(i);
+	for (size_t i = 0; i < nall; i++) {
+		const struct reqlit_set *r = all[i];
 
 		for (size_t k = 0; k < r->n; k++) {
 			maxstates += r->len[k];
@@ -439,14 +588,14 @@ enum tj_code reqlit_index_build(struct reqlit *sets, size_t n, size_t stride,
 		ix->delta[i] = -1;
 	ix->out[0] = -1;
 	ix->nstates = 1;
-	/* the trie */
+	/* the trie; each literal's id is its place in the "seen" bitset */
 	nlits = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct reqlit *r = SET(i);
+	for (size_t i = 0; i < nall; i++) {
+		struct reqlit_set *r = all[i];
 
 		free(r->id);
-		r->id = r->n ? calloc(r->n, sizeof(*r->id)) : NULL;
-		if (r->n && !r->id) {
+		r->id = calloc(r->n ? r->n : 1, sizeof(*r->id));
+		if (!r->id) {
 			rc = tj_error(TJ_ENOMEM, "out of memory building the literal index");
 			goto out;
 		}
@@ -503,7 +652,7 @@ enum tj_code reqlit_index_build(struct reqlit *sets, size_t n, size_t stride,
 	}
 	*out = ix;
 out:
-#undef SET
+	free(all);
 	free(fail);
 	free(queue);
 	if (rc)
@@ -525,12 +674,25 @@ void reqlit_index_scan(const struct reqlit_index *ix, const char *text, size_t l
 	}
 }
 
+static bool set_seen(const struct reqlit_set *s, const unsigned long long *seen)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (seen[s->id[i] / 64] & (1ull << (s->id[i] % 64)))
+			return true;
+	return false;
+}
+
 bool reqlit_index_test(const struct reqlit *r, const unsigned long long *seen)
 {
-	if (!r->n)
+	if (!r->nb)
 		return true;
-	for (size_t i = 0; i < r->n; i++)
-		if (seen[r->id[i] / 64] & (1ull << (r->id[i] % 64)))
+	for (size_t i = 0; i < r->nb; i++) {
+		size_t k = 0;
+
+		while (k < r->b[i].nsets && set_seen(&r->b[i].sets[k], seen))
+			k++;
+		if (k == r->b[i].nsets)
 			return true;
+	}
 	return false;
 }

@@ -2,11 +2,11 @@
  * reqlit.h - the literals a regular expression cannot match without.
  *
  * A prefilter for the classifier's lexicon: from a PCRE2 pattern's source
- * text, derive a set of lowercase strings such that any match must contain
- * at least one of them ("\b(?:fluent|good)\s+Dutch\b" -> {"dutch"}).  A
- * memmem() per literal on a lowercased copy of the text then skips most
- * patterns on most postings without running them.  See reqlit.c for the
- * rules and what makes a pattern unfilterable.
+ * text, derive literals any match must contain
+ * ("\bDutch\s+is\s+(?:required|a must)" -> "dutch" and one of {"required",
+ * "a must"}).  One scan of the text for all literals of all patterns
+ * (reqlit_index) then skips most patterns on most postings without running
+ * them.  See reqlit.c for the rules and what makes a pattern unfilterable.
  */
 #ifndef TJ_REQLIT_H
 #define TJ_REQLIT_H
@@ -15,11 +15,23 @@
 #include <stddef.h>
 #include "err.h"
 
-struct reqlit {
-	char **v;       /* lowercase ASCII literals, any of which must occur */
+/* Any of these literals must occur. */
+struct reqlit_set {
+	char **v;       /* lowercase ASCII */
 	size_t *len;
-	size_t n;       /* 0 = no usable literal: always run the pattern */
 	unsigned *id;   /* each literal's id in a reqlit_index (set by its build) */
+	size_t n;
+};
+
+/* A pattern may match only if, for some branch, every set has a literal in
+ * the text: an OR of ANDs of ORs.  nb == 0 means no usable literal: always
+ * run the pattern. */
+struct reqlit {
+	struct reqlit_branch {
+		struct reqlit_set *sets;
+		size_t nsets;
+	} *b;
+	size_t nb;
 };
 
 /*
