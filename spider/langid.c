@@ -51,6 +51,7 @@
 #define TAU 0.1                 /* softmax temperature, per nat */
 #define MIN_LETTERS 4
 #define MIN_HIT_RATE 0.55       /* share of 3/4-grams the winner has seen */
+#define MIN_LONG_GRAMS 30       /* below that, too little text to call it "other" */
 #define TRAIN_MAX ((size_t)4 << 20)
 
 static const char *const lang_codes[NLANG] = { "en", "nl", "de" };
@@ -419,7 +420,7 @@ void langid_detect(const struct langid *lid, const char *text, size_t len,
 	for (int l = 1; l < NLANG; l++)
 		if (d.score[l] > d.score[best])
 			best = l;
-	if (d.long_grams >= 8 &&
+	if (d.long_grams >= MIN_LONG_GRAMS &&
 	    (double)d.long_seen[best] / (double)d.long_grams < MIN_HIT_RATE) {
 		res->confidence = 0;
 		return;
