@@ -31,7 +31,7 @@
  *      Dutch posting with only international hints
  *        (international team, relocation, visa)    -> maybe
  *      Dutch posting, nothing else                 -> no
- *      undetermined language                       -> maybe
+ *      another or undetermined language             -> maybe
  *    The score is a base per language plus the weights of the signals
  *    (each code counted once), clamped into the label's band
  *    (no 0-34, maybe 35-64, yes 65-100) so label and score never disagree.
@@ -627,6 +627,8 @@ static enum tj_code add_language_reason(json_t *reasons, const struct text *t, c
 		code = "dutch_posting";
 	else if (!strcmp(lang, "de"))
 		code = "german_posting";
+	else if (strcmp(lang, "und"))
+		code = "other_language_posting";
 	else
 		return TJ_OK;
 	while (i < len && is_space((unsigned char)s[i]))

@@ -13,8 +13,9 @@
  * (a byte-for-byte substring of the title, description or employer,
  * trimmed, at most CLASSIFY_EVIDENCE_MAX bytes, cut at a character
  * boundary).  Codes come from the lexicon, plus these built-in ones:
- *   english_posting, dutch_posting, german_posting   the detected language,
- *       evidence = the first sentence of the text it was detected on;
+ *   english_posting, dutch_posting, german_posting, other_language_posting
+ *       the detected language, evidence = the first sentence of the
+ *       description (of the title when there is none);
  * Level signals have codes starting "level_", advertiser signals codes
  * starting "agency_" or "direct_", so a consumer that wants only the
  * international signals can filter by prefix.

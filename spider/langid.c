@@ -22,9 +22,15 @@
  * add-alpha smoothing per n-gram order.  Scoring sums log probabilities,
  * one hash lookup per feature: a few hundred MB/s.
  *
- * "und": fewer than MIN_LETTERS letters, or a text whose 3- and 4-grams are
- * mostly unknown to the winning language (French, Spanish, Polish ... look
- * like that), so the answer would be a guess.
+ * Other languages.  Besides en/nl/de the model knows French, Spanish,
+ * Italian, Polish and Portuguese from a paragraph or two each, so a posting
+ * in one of them is named ("fr") rather than forced into the nearest of our
+ * three.  "und": fewer than MIN_LETTERS letters, or a text of at least
+ * MIN_LONG_GRAMS 3/4-grams most of which the winning language has never
+ * seen (another script, a language without a model), so the answer would
+ * be a guess.  The threshold is low because short postings are full of
+ * names; a language close to a modelled one (Swedish to German) can still
+ * be named as that one.
  *
  * Confidence is a tempered softmax over the per-language log likelihoods
  * (temperature TAU per nat), so a one-line posting gets a modest number and
@@ -45,27 +51,30 @@
 
 #include "paths.h"
 
-#define NLANG 3
+#define NLANG 8
 #define MAX_N 4
 #define ALPHA 0.5
 #define TAU 0.1                 /* softmax temperature, per nat */
 #define MIN_LETTERS 4
-#define MIN_HIT_RATE 0.55       /* share of 3/4-grams the winner has seen */
+#define MIN_HIT_RATE 0.35       /* share of 3/4-grams the winner has seen */
 #define MIN_LONG_GRAMS 30       /* below that, too little text to call it "other" */
 #define TRAIN_MAX ((size_t)4 << 20)
 
-static const char *const lang_codes[NLANG] = { "en", "nl", "de" };
+/* en, nl, de are what Twente postings are written in; the others are
+ * small models so that a posting in another language is named as such
+ * instead of being forced into the nearest of the three. */
+static const char *const lang_codes[NLANG] = { "en", "nl", "de", "fr", "es", "it", "pl", "pt" };
 
 /*
  * An n-gram is its bytes packed big-endian into 32 bits; text never holds a
  * NUL byte (it is a boundary), so the number of leading zero bytes gives n
- * and 0 can mark an empty slot.  16-byte entries keep the table small
- * enough to stay in cache: scoring is one lookup per n-gram.
+ * and 0 can mark an empty slot.  Keys sit in their own array so probing
+ * touches 4 bytes per slot; the per-language log probabilities of a slot
+ * are one aligned row the compiler can add with vector instructions.
  */
-struct entry {
-	uint32_t key;
+struct row {
 	float logp[NLANG];
-};
+} __attribute__((aligned(32)));
 
 struct count {
 	uint32_t key;
@@ -73,11 +82,13 @@ struct count {
 };
 
 struct langid {
-	struct entry *tab;
+	uint32_t *keys;         /* 0 = empty slot */
+	struct row *rows;       /* same slots as keys */
+	uint8_t *seen;          /* bit l: language l saw this n-gram in training */
 	struct count *cnt;      /* training only */
 	size_t mask;            /* table size - 1 (power of two) */
 	size_t used;
-	float unseen[NLANG][MAX_N + 1];
+	struct row unseen[MAX_N + 1];   /* log probability of an unseen n-gram */
 };
 
 static int key_n(uint32_t key)
@@ -90,17 +101,18 @@ static size_t slot_of(uint32_t key, size_t mask)
 	return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 24) & mask;
 }
 
-static const struct entry *find(const struct langid *lid, uint32_t key)
+/* The slot holding key, or -1. */
+static ptrdiff_t find(const struct langid *lid, uint32_t key)
 {
 	size_t i = slot_of(key, lid->mask);
 
 	for (;;) {
-		const struct entry *e = &lid->tab[i];
+		uint32_t k = lid->keys[i];
 
-		if (e->key == key)
-			return e;
-		if (!e->key)
-			return NULL;
+		if (k == key)
+			return (ptrdiff_t)i;
+		if (!k)
+			return -1;
 		i = (i + 1) & lid->mask;
 	}
 }
@@ -300,8 +312,10 @@ static enum tj_code finish(struct langid *lid)
 	double total[NLANG][MAX_N + 1] = { { 0 } };
 	double vocab[MAX_N + 1] = { 0 };
 
-	lid->tab = calloc(lid->mask + 1, sizeof(*lid->tab));
-	if (!lid->tab)
+	lid->keys = calloc(lid->mask + 1, sizeof(*lid->keys));
+	lid->rows = aligned_alloc(sizeof(struct row), (lid->mask + 1) * sizeof(*lid->rows));
+	lid->seen = calloc(lid->mask + 1, sizeof(*lid->seen));
+	if (!lid->keys || !lid->rows || !lid->seen)
 		return tj_error(TJ_ENOMEM, "out of memory training the language model");
 	for (size_t i = 0; i <= lid->mask; i++) {
 		const struct count *e = &lid->cnt[i];
@@ -315,7 +329,7 @@ static enum tj_code finish(struct langid *lid)
 	}
 	for (int l = 0; l < NLANG; l++)
 		for (int n = 1; n <= MAX_N; n++)
-			lid->unseen[l][n] = (float)log(ALPHA / (total[l][n] + ALPHA * (vocab[n] + 1)));
+			lid->unseen[n].logp[l] = (float)log(ALPHA / (total[l][n] + ALPHA * (vocab[n] + 1)));
 	/* same slots, so the probe sequences stay valid */
 	for (size_t i = 0; i <= lid->mask; i++) {
 		const struct count *e = &lid->cnt[i];
@@ -323,10 +337,13 @@ static enum tj_code finish(struct langid *lid)
 
 		if (!e->key)
 			continue;
-		lid->tab[i].key = e->key;
-		for (int l = 0; l < NLANG; l++)
-			lid->tab[i].logp[l] = (float)log((e->count[l] + ALPHA) /
-							 (total[l][n] + ALPHA * (vocab[n] + 1)));
+		lid->keys[i] = e->key;
+		for (int l = 0; l < NLANG; l++) {
+			lid->rows[i].logp[l] = (float)log((e->count[l] + ALPHA) /
+							  (total[l][n] + ALPHA * (vocab[n] + 1)));
+			if (e->count[l])
+				lid->seen[i] |= (uint8_t)(1u << l);
+		}
 	}
 	free(lid->cnt);
 	lid->cnt = NULL;
@@ -362,14 +379,16 @@ void langid_free(struct langid *lid)
 {
 	if (!lid)
 		return;
-	free(lid->tab);
+	free(lid->keys);
+	free(lid->rows);
+	free(lid->seen);
 	free(lid->cnt);
 	free(lid);
 }
 
 struct detect_ctx {
 	const struct langid *lid;
-	double score[NLANG];
+	struct row score;               /* float sums: texts are capped, error is tiny */
 	size_t grams;
 	size_t long_grams;              /* 3- and 4-grams */
 	size_t long_seen[NLANG];        /* of those, seen in training */
@@ -378,19 +397,17 @@ struct detect_ctx {
 static int detect_emit(void *ctx, uint32_t key, int n)
 {
 	struct detect_ctx *d = ctx;
-	const struct entry *e = find(d->lid, key);
+	ptrdiff_t i = find(d->lid, key);
+	const struct row *r = i >= 0 ? &d->lid->rows[i] : &d->lid->unseen[n];
 
 	d->grams++;
-	if (n >= 3)
+	for (int l = 0; l < NLANG; l++)
+		d->score.logp[l] += r->logp[l];
+	if (n >= 3) {
 		d->long_grams++;
-	for (int l = 0; l < NLANG; l++) {
-		if (e) {
-			d->score[l] += e->logp[l];
-			if (n >= 3 && e->logp[l] > d->lid->unseen[l][n])
-				d->long_seen[l]++;
-		} else {
-			d->score[l] += d->lid->unseen[l][n];
-		}
+		if (i >= 0)
+			for (int l = 0; l < NLANG; l++)
+				d->long_seen[l] += (d->lid->seen[i] >> l) & 1;
 	}
 	return 0;
 }
@@ -418,7 +435,7 @@ void langid_detect(const struct langid *lid, const char *text, size_t len,
 	if (letters < MIN_LETTERS)
 		return;
 	for (int l = 1; l < NLANG; l++)
-		if (d.score[l] > d.score[best])
+		if (d.score.logp[l] > d.score.logp[best])
 			best = l;
 	if (d.long_grams >= MIN_LONG_GRAMS &&
 	    (double)d.long_seen[best] / (double)d.long_grams < MIN_HIT_RATE) {
@@ -426,7 +443,7 @@ void langid_detect(const struct langid *lid, const char *text, size_t len,
 		return;
 	}
 	for (int l = 0; l < NLANG; l++)
-		sum += exp((d.score[l] - d.score[best]) * TAU);
+		sum += exp(((double)d.score.logp[l] - d.score.logp[best]) * TAU);
 	snprintf(res->lang, sizeof(res->lang), "%s", lang_codes[best]);
 	res->confidence = 1.0 / sum;
 }

@@ -1,5 +1,5 @@
 /*
- * langid.h - language identification of posting text (en, nl, de, und).
+ * langid.h - language identification of posting text (en, nl, de, others, und).
  *
  * A character n-gram (1..4 bytes) naive-Bayes model trained at load time
  * from the plain-text samples shipped in data/lang/<code>.txt.  Loading is a
@@ -17,14 +17,14 @@ struct langid;
 
 /* The result of one identification. */
 struct langid_result {
-	char lang[8];           /* "en", "nl", "de", or "und" */
+	char lang[8];           /* "en", "nl", "de", "fr", "es", "it", "pl", "pt" or "und" */
 	double confidence;      /* 0..1; 0 for "und" on empty text */
 	size_t ngrams;          /* how many n-grams were scored */
 };
 
 /*
  * Train a model from "<dir>/lang/<code>.txt" for every code in the built-in
- * list (en, nl, de).  dir NULL means tj_data_dir().  *out is the caller's,
+ * list (en, nl, de, fr, es, it, pl, pt).  dir NULL means tj_data_dir().  *out is the caller's,
  * freed with langid_free().  Errors (TJ_EIO, TJ_EPARSE, TJ_ENOMEM) name the
  * file.
  */

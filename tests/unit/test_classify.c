@@ -343,6 +343,17 @@ static void test_other_and_empty(void **state)
 	classify(&p, "Serveur", "Nous recherchons un serveur pour notre restaurant au centre-ville. "
 		 "Vous accueillez les clients, prenez les commandes et servez les plats avec le "
 		 "sourire. Expérience souhaitée mais pas obligatoire.", NULL, NULL);
+	assert_string_equal(p.cls.language, "fr");
+	assert_string_equal(p.cls.intl_label, "maybe");
+	assert_non_null(reason(&p, "other_language_posting"));
+	posting_release(&p);
+	/* another script: no model, so undetermined */
+	classify(&p, "\xd0\x9f\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x80",
+		 "\xd0\x98\xd1\x89\xd0\xb5\xd0\xbc \xd0\xbf\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x80\xd0\xb0 "
+		 "\xd0\xb4\xd0\xbb\xd1\x8f \xd0\xbd\xd0\xb0\xd1\x88\xd0\xb5\xd0\xb3\xd0\xbe "
+		 "\xd1\x80\xd0\xb5\xd1\x81\xd1\x82\xd0\xbe\xd1\x80\xd0\xb0\xd0\xbd\xd0\xb0 "
+		 "\xd0\xb2 \xd1\x86\xd0\xb5\xd0\xbd\xd1\x82\xd1\x80\xd0\xb5 \xd0\xb3\xd0\xbe\xd1\x80\xd0\xbe\xd0\xb4\xd0\xb0.",
+		 NULL, NULL);
 	assert_string_equal(p.cls.language, "und");
 	posting_release(&p);
 }
