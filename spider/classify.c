@@ -780,14 +780,19 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 		else if (h->effect == EF_DIRECT && !direct)
 			direct = h;
 	}
+	/* the rule's "agency" is fact (and has no text to show); then an agency
+	 * name; then "no agencies please"; then agency wording */
 	if (hint && !strcmp(hint, "agency"))
-		set_str(cls->advertiser, sizeof(cls->advertiser), "agency");
-	else if ((adv_hit = emp_agency) || (!direct && (adv_hit = body_agency)))
-		set_str(cls->advertiser, sizeof(cls->advertiser), "agency");
-	else if ((adv_hit = direct))
-		set_str(cls->advertiser, sizeof(cls->advertiser), "employer");
+		adv_hit = NULL;
+	else if (emp_agency)
+		adv_hit = emp_agency;
+	else if (direct)
+		adv_hit = direct;
 	else
-		set_str(cls->advertiser, sizeof(cls->advertiser), "employer");
+		adv_hit = body_agency;
+	set_str(cls->advertiser, sizeof(cls->advertiser),
+		(hint && !strcmp(hint, "agency")) || (adv_hit && adv_hit->effect == EF_AGENCY)
+		? "agency" : "employer");
 	if (adv_hit)
 		rc = add_hit_reason(cls->reasons, t, adv_hit);
 	goto out;
