@@ -803,39 +803,52 @@ static bool has_tags(const char *s, size_t len)
 	return false;
 }
 
-static char *fragment_text(const char *html, size_t len, unsigned flags)
+static enum tj_code fragment_text(const char *html, size_t len, unsigned flags, char **out)
 {
 	GumboOutput *doc = NULL;
-	char *text = NULL;
+	enum tj_code rc;
 
-	if (html_parse(html, len, &doc))
-		return NULL;
-	if (html_node_text(doc->document, flags, 0, &text))
-		text = NULL;
+	*out = NULL;
+	if ((rc = html_parse(html, len, &doc)))
+		return rc;
+	rc = html_node_text(doc->document, flags, 0, out);
 	html_free(doc);
-	return text;
+	return rc;
+}
+
+enum tj_code html_fragment_text(const char *html, size_t len, char **out)
+{
+	enum tj_code rc;
+	char *z;
+
+	*out = NULL;
+	if (!len || !html) {
+		*out = strdup("");
+		return *out ? TJ_OK : tj_error(TJ_ENOMEM, "out of memory extracting text");
+	}
+	/* has_tags needs a terminated string for its lookahead */
+	z = strndup(html, len);
+	if (!z)
+		return tj_error(TJ_ENOMEM, "out of memory extracting text");
+	rc = fragment_text(z, len, has_tags(z, len) ? 0 : HTML_TEXT_LINES, out);
+	free(z);
+	for (int round = 0; !rc && round < 2 && html_looks_like_markup(*out); round++) {
+		char *again = NULL;
+
+		rc = fragment_text(*out, strlen(*out), 0, &again);
+		free(*out);
+		*out = again;
+	}
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 char *html_to_text(const char *html, size_t len)
 {
 	char *text;
-	char *z;
 
-	if (!len || !html)
-		return strdup("");
-	/* has_tags needs a terminated string for its lookahead */
-	z = strndup(html, len);
-	if (!z) {
-		tj_error(TJ_ENOMEM, "out of memory extracting text");
-		return NULL;
-	}
-	text = fragment_text(z, len, has_tags(z, len) ? 0 : HTML_TEXT_LINES);
-	free(z);
-	for (int round = 0; text && round < 2 && html_looks_like_markup(text); round++) {
-		char *again = fragment_text(text, strlen(text), 0);
-
-		free(text);
-		text = again;
-	}
-	return text;
+	return html_fragment_text(html, len, &text) ? NULL : text;
 }

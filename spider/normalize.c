@@ -63,6 +63,13 @@
 #define SEP "(?:-|\\x{2013}|\\x{2014}|tot(?:\\s+en\\s+met)?|t/m|to|bis|until)(?!\\p{L})" \
 	"(?:\\s*max(?:imaal|imum)?\\.?)?"
 
+/* "bachelor", "bachelor's", "bachelors" (possessive: no backtracking into it) */
+#define APOS_S "(?:'s|\\x{2019}s|s)?+" NW
+/* a degree named as a programme or its students is not a requirement */
+#define NOT_PROGRAMME "(?!\\s*(?:(?:and|or|en|of|/|&)\\s*(?:master|bachelor|m\\.?sc|b\\.?sc)(?:'s|\\x{2019}s|s)?\\s*)?" \
+	"(?:-\\s*)?(?:student|studenten|programme|program|opleiding(?:en)?\\s+(?:van|aan)|thesis|theses|scriptie|course|courses|" \
+	"onderwijs|education|level\\s+course|curriculum|project|projects|assignment))"
+
 /* 1 hour, 2 day, 3 week, 4 month, 5 year */
 #define PERIOD "(?:(per\\s+uur|/\\s*uur|p/u|per\\s+hour|an?\\s+hour|/\\s*h(?:ou)?r|hourly|pro\\s+stunde|/\\s*std|(?:die|je)\\s+stunde|st\\x{fc}ndlich)" \
 	"|(per\\s+dag|/\\s*dag|per\\s+day|a\\s+day|/\\s*day|daily|pro\\s+tag|/\\s*tag|t\\x{e4}glich)" \
@@ -73,7 +80,7 @@
 enum pat {
 	P_DATE_ISO, P_DATE_DMY, P_DATE_DMONY, P_DATE_MONDY,
 	P_MONEY, P_QUALIFIER, P_PERIOD, P_PERIOD_AFTER, P_PERIOD_BEFORE, P_SALARY_WORD, P_NOT_SALARY,
-	P_HOURS_RANGE, P_HOURS_WEEK, P_HOURS_WORKWEEK, P_HOURS_LABEL, P_HOURS_STUNDEN,
+	P_HOURS_RANGE, P_HOURS_WEEK, P_HOURS_WORKWEEK, P_HOURS_LABEL, P_HOURS_BASIS, P_HOURS_STUNDEN,
 	P_HOURS_FTE, P_WEEK_WORD, P_TIME_OF_DAY, P_WITHIN, P_PER_DAY,
 	P_ET_FULL, P_ET_PART, P_ET_CONTRACTOR, P_ET_TEMPORARY, P_ET_INTERN, P_ET_VOLUNTEER,
 	P_ET_PER_DIEM, P_ET_OTHER, P_ET_VAST,
@@ -115,10 +122,13 @@ static const char *const pattern_src[P_COUNT] = {
 		"(\\d{1,2}(?:[.,]\\d)?)\\s*(?:uur|u\\.?|hours?|hrs?\\.?|stunden|std\\.?|h(?=\\s*/\\s*(?:week|wk|woche)))" NW,
 	[P_HOURS_WEEK] = "(?<![\\d.,])(\\d{1,2}(?:[.,]\\d)?)\\s*(?:uur|hours?|hrs?\\.?|stunden|std\\.?|h)\\s*"
 		"(?:per|p/|/|pro|a|an|in\\s+de|in\\s+the|each|every|die|je|in\\s+der)?\\s*(?:week|wk|woche)" NW,
-	[P_HOURS_WORKWEEK] = "(?<![\\d.,])(\\d{1,2})\\s*[-\\s]?\\s*(?:uurs|urige?|uur|hours?|hour|stunden)[-\\s]?(?:werkweek|work\\s?week|week|woche)" NW
+	[P_HOURS_WORKWEEK] = "(?<![\\d.,])(\\d{1,2})\\s*[-\\s]?\\s*(?:uurs|urige?|uur|hours?|hour|stunden)[-\\s]?(?:werkweek|work(?:ing)?\\s?week|week|woche)" NW
 		"|(?<![\\d.,])(\\d{1,2})\\s*(?:wochenstunden|weekly\\s+hours|werkuren\\s+per\\s+week)" NW,
 	[P_HOURS_LABEL] = "(?:uren|hours|arbeitszeit|werktijden|aantal\\s+uur|wochenarbeitszeit|working\\s+hours|dienstverband)(?:\\s+per\\s+(?:week|woche))?\\s*:\\s*"
 		"(?:van\\s+|tussen\\s+)?(\\d{1,2}(?:[.,]\\d)?)(?:\\s*(?:-|\\x{2013}|tot|to|bis|en)\\s*(\\d{1,2}(?:[.,]\\d)?))?(?![\\d.,]\\d)",
+	/* "salaris ... bij 36 uur", "based on 40 hours" */
+	[P_HOURS_BASIS] = NWB "(?:bij|op\\s+basis\\s+van|based\\s+on|bei|f\\x{fc}r)\\s+(?:een\\s+|einer\\s+)?(\\d{1,2}(?:[.,]\\d)?)\\s*(?:uur|hours?|stunden)" NW
+		"(?!\\s*(?:per\\s+(?:dag|day)|pro\\s+tag|am\\s+tag))",
 	[P_HOURS_STUNDEN] = "(?<![\\d.,])(\\d{1,2}(?:[.,]\\d)?)\\s*(?:stunden|std\\.)" NW,
 	[P_HOURS_FTE] = "(?<![\\d.,])(\\d(?:[.,]\\d{1,2})?)\\s*(?:(?:-|\\x{2013}|tot|to|bis|\\x{e0}|a)\\s*(\\d(?:[.,]\\d{1,2})?)\\s*)?fte" NW,
 	[P_WEEK_WORD] = "^[^.;\\n]{0,25}?(?:week|wk|woche|w\\x{f6}chentlich|p/w|pw)" NW,
@@ -162,12 +172,11 @@ static const char *const pattern_src[P_COUNT] = {
 	[P_EDU_MBO] = NWB "mbo" NW "(?!-?\\s*(?:stagiair|student|leerling|scholier|school))|middelbaar\\s+beroepsonderwijs|"
 		"abgeschlossene\\s+(?:berufs)?ausbildung|berufsausbildung|vocational\\s+(?:education|training|degree|diploma)",
 	[P_EDU_HBO] = NWB "hbo" NW "(?!-?\\s*(?:stagiair|student|leerling))|hoger\\s+beroepsonderwijs|"
-		NWB "bachelor(?:'s|s)?" NW "(?!\\s*(?:-\\s*)?(?:student|studenten|students|programme|program|thesis|course|courses|level\\s+course|onderwijs|education))|"
-		NWB "b\\.?sc\\.?" NW "|fachhochschul\\w*|associate\\s+degree|hogeschoolniveau",
+		NWB "bachelor" APOS_S NOT_PROGRAMME "|" NWB "b\\.?sc\\.?" NW NOT_PROGRAMME "|fachhochschul\\w*|associate\\s+degree|hogeschoolniveau",
 	[P_EDU_WO] = "(?-i:" NWB "WO" NW ")|" NWB "wo[-\\s](?:niveau|opleiding|diploma|master|bachelor|denk|werk)|hbo\\s*/\\s*wo" NW "|hbo\\s+(?:of|or)\\s+wo" NW "|"
 		"universit(?:air|aire)\\s+(?:niveau|opleiding|werk|diploma|denkniveau|master)|academisch(?:e)?\\s+(?:niveau|opleiding|werk|denkniveau|master)|"
-		NWB "(?<!scrum\\s)(?<!scrum-)master(?:'s)?(?:\\s+degree|\\s+diploma|\\s+in|\\s+of|\\s+opleiding|diploma|opleiding|\\s*-?niveau)|" NWB "master's" NW "|"
-		NWB "m\\.?sc\\.?" NW "|university\\s+degree|universit\\x{e4}tsabschluss|hochschulabschluss|master-?abschluss|"
+		NWB "(?<!scrum\\s)(?<!scrum-)master" APOS_S NOT_PROGRAMME "(?=\\s*(?:degree|diploma|in\\s|of\\s|opleiding|niveau|-niveau|level|or\\s|en\\s|and\\s|[,.;)]))|"
+		NWB "master(?:diploma|opleiding|niveau)|" NWB "m\\.?sc\\.?" NW NOT_PROGRAMME "|university\\s+degree|universit\\x{e4}tsabschluss|hochschulabschluss|master-?abschluss|"
 		"wetenschappelijk\\s+onderwijs|postgraduate\\s+degree|afgeronde\\s+(?:universitaire|master)",
 	[P_EDU_PHD] = NWB "ph\\.?\\s?d\\.?" NW "(?!\\s*(?:-\\s*)?(?:position|positions|candidate|candidates|student|students|researcher|project|projects|vacancy|track|program|programme|thesis|defen[cs]e|supervis\\w*|traject))|"
 		"gepromoveerd|doctorate|doctoral\\s+degree|doktortitel|promoviert|promotie\\s+(?:in|op)",
@@ -1157,7 +1166,8 @@ static double group_num(const struct match *m, const char *s, int g)
 bool normalize_hours(const char *text, double *min, double *max)
 {
 	static const enum pat order[] = {
-		P_HOURS_RANGE, P_HOURS_LABEL, P_HOURS_WEEK, P_HOURS_WORKWEEK, P_HOURS_STUNDEN, P_HOURS_FTE,
+		P_HOURS_RANGE, P_HOURS_LABEL, P_HOURS_WEEK, P_HOURS_WORKWEEK, P_HOURS_BASIS, P_HOURS_STUNDEN,
+		P_HOURS_FTE,
 	};
 	struct match m, w;
 	size_t len, best_at = (size_t)-1;
@@ -1202,6 +1212,8 @@ bool normalize_hours(const char *text, double *min, double *max)
 				    search(&w, P_WITHIN, text + ws, at - ws, 0))
 					continue;
 			}
+			if (p == P_HOURS_BASIS && !(a >= 8 && a <= 40))
+				continue;
 			if (p == P_HOURS_FTE) {
 				if (!(a >= 0.05 && a <= 1.2 && b >= 0.05 && b <= 1.2))
 					continue;

@@ -118,7 +118,8 @@ const char *normalize_period(const char *unit);
 /*
  * Working hours per week in free text: "32 - 40 uur", "32-40 hours per
  * week", "36 uur per week", "0,8 fte" (1 fte = 40 hours), "0,8-1,0 FTE",
- * "38 Stunden", "40-urige werkweek", "Uren per week: 24".  A range
+ * "38 Stunden", "40-urige werkweek", "Uren per week: 24", "(salaris) bij 36
+ * uur" (8-40 only).  A range
  * preceded by van/tussen/from/between and not followed by a week is a time
  * of day ("tussen 9-17 uur") and ignored.  min/max are equal for a single
  * value; values must lie in 1..60 (fte 0.05..1.2).

@@ -313,6 +313,8 @@ static void hours_examples(void **state)
 	check_hours("tussen 24 en 32 uur per week", 24, 32);
 	check_hours("40h/week", 40, 40);
 	check_hours("Wochenarbeitszeit: 39 Stunden", 39, 39);
+	check_hours("You get a 40-hour working week with 38 days of leave", 40, 40);
+	check_hours("€ 5.877 bruto per maand (FWG 60) bij 36 uur, een vast contract", 36, 36);
 }
 
 static void hours_not(void **state)
@@ -324,6 +326,8 @@ static void hours_not(void **state)
 	check_hours("24 uur per dag", NAN, NAN);
 	check_hours("5 fte team", NAN, NAN);
 	check_hours("120 hours per week", NAN, NAN);
+	check_hours("tweeploegendienst (06.00 - 14.30 uur en 14.30 - 23.00 uur)", NAN, NAN);
+	check_hours("bij 2 uur per dag", NAN, NAN);
 }
 
 /* ---- employment type ---- */
@@ -404,6 +408,10 @@ static void education_text(void **state)
 	EDU("abgeschlossene Berufsausbildung als Berufskraftfahrer", "mbo");
 	EDU("Hochschulabschluss (Master)", "wo");
 	EDU("Woensdag wo 12 dec", NULL);
+	EDU("You teach in our bachelor's and master's programmes and supervise master's theses. "
+	    "Requirements: a PhD in energy studies", "phd");
+	EDU("In this four-year PhD project ... include your MSc grades", "wo");
+	EDU("Our bachelor\xe2\x80\x99s programme; you hold a master\xe2\x80\x99s degree", "wo");
 }
 
 /* ---- whole postings ---- */
