@@ -20,6 +20,7 @@ void posting_init(struct posting *p)
 	p->salary_max = NAN;
 	p->hours_min = NAN;
 	p->hours_max = NAN;
+	p->twente = -1;
 	snprintf(p->cls.language, sizeof(p->cls.language), "und");
 	snprintf(p->cls.intl_label, sizeof(p->cls.intl_label), "maybe");
 	snprintf(p->cls.level, sizeof(p->cls.level), "unknown");
@@ -36,7 +37,7 @@ void posting_release(struct posting *p)
 {
 	char **fields[] = {
 		&p->source_id, &p->ext_id, &p->url, &p->title, &p->employer,
-		&p->location, &p->location_raw, &p->region, &p->country,
+		&p->location, &p->location_raw, &p->municipality, &p->region, &p->country,
 		&p->employment_type, &p->date_posted, &p->valid_through,
 		&p->description, &p->remote, &p->education, &p->salary_currency,
 		&p->salary_period, &p->salary_text, &p->salary_source,
@@ -79,7 +80,8 @@ struct str_field {
 static const struct str_field str_fields[] = {
 	SF("source", source_id), SF("identifier", ext_id), SF("url", url),
 	SF("title", title), SF("employer", employer), SF("location", location),
-	SF("location_raw", location_raw), SF("region", region),
+	SF("location_raw", location_raw), SF("municipality", municipality),
+	SF("region", region),
 	SF("country", country), SF("employment_type", employment_type),
 	SF("date_posted", date_posted), SF("valid_through", valid_through),
 	SF("description", description), SF("remote", remote),
@@ -132,6 +134,8 @@ json_t *posting_to_json(const struct posting *p)
 		if (json_object_set_new(o, str_fields[i].key, str_or_null(v)))
 			goto oom;
 	}
+	if (json_object_set_new(o, "twente", p->twente < 0 ? json_null() : json_boolean(p->twente)))
+		goto oom;
 	if (!isnan(p->salary_min) || !isnan(p->salary_max) || p->salary_text) {
 		salary = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}",
 				   "min", num_or_null(p->salary_min),
@@ -205,6 +209,14 @@ enum tj_code posting_from_json(struct posting *p, const json_t *obj)
 		rc = get_str(obj, str_fields[i].key, field_at(p, str_fields[i].off));
 		if (rc)
 			return rc;
+	}
+	{
+		json_t *tw = json_object_get(obj, "twente");
+
+		if (json_is_boolean(tw))
+			p->twente = json_is_true(tw);
+		else if (tw && !json_is_null(tw))
+			return tj_error(TJ_EPARSE, "'twente': expected true, false or null");
 	}
 	/* "city" is the API's name for the town; accept it as an alias */
 	if (!p->location && (rc = get_str(obj, "city", &p->location)))

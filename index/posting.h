@@ -38,6 +38,8 @@ struct posting {
 	char *employer;
 	char *location;         /* town as normalised (e.g. "Enschede") */
 	char *location_raw;     /* location as the page states it */
+	char *municipality;     /* municipality of `location` (data/towns.tsv), e.g. "Hof van Twente" */
+	int twente;             /* 1 a location is in Twente, 0 none is, -1 unknown (posting_init) */
 	char *region;           /* postal region/province as stated */
 	char *country;          /* ISO 3166 alpha-2 when known */
 	char *employment_type;  /* schema.org: FULL_TIME, PART_TIME, ... (first if several) */

@@ -1,0 +1,101 @@
+/*
+ * extract.h - postings and links from one fetched page: schema.org
+ * JobPosting in JSON-LD and microdata, and the page's outgoing links.
+ *
+ * The crawler calls extract_page() once per fetched page; one gumbo parse
+ * yields both the postings (to store) and the links (to queue).  The
+ * postings come out as the page states them; normalize_posting() fills
+ * towns, salary from text and the rest afterwards.
+ *
+ * Thread-safe: no shared state; several pages may be extracted at once.
+ */
+#ifndef TJ_EXTRACT_H
+#define TJ_EXTRACT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "posting.h"
+
+#define EXTRACT_JSONLD    1u    /* <script type="application/ld+json"> */
+#define EXTRACT_MICRODATA 2u    /* itemscope itemtype=".../JobPosting" */
+#define EXTRACT_LINKS     4u    /* <a href>, <area href>, <link rel=next> */
+
+#define EXTRACT_MAX_POSTINGS 1000              /* per page; more are dropped with a warning */
+#define EXTRACT_MAX_JSONLD ((size_t)1 << 20)   /* bytes per JSON-LD block */
+#define EXTRACT_MAX_JSON_DEPTH 64              /* nesting per JSON-LD block */
+#define EXTRACT_DEFAULT_MAX_LINKS 10000
+
+struct extract_opts {
+	unsigned flags;                 /* EXTRACT_* or'ed; 0 = all */
+	size_t max_links;               /* 0 = EXTRACT_DEFAULT_MAX_LINKS */
+	const char *default_employer;   /* when the page names none (from the rule) */
+	const char *source_id;          /* copied into each posting's source_id */
+};
+
+struct page_result {
+	struct posting *postings;       /* n_postings, in document order */
+	size_t n_postings;
+	char **links;                   /* absolute canonical http(s) URLs (url_normalize), */
+	size_t n_links;                 /* deduplicated, in document order; <base href> honoured */
+	json_t *warnings;               /* array of strings, e.g. "JSON-LD block 1: line 3
+					   column 5: end of file expected"; never NULL after
+					   a successful call */
+};
+
+/*
+ * Extract postings and links from html[0..len), fetched from page_url.
+ *
+ * JSON-LD: every <script type="application/ld+json"> (type compared
+ * case-insensitively, parameters and whitespace tolerated; a BOM, an HTML
+ * comment or CDATA wrapper and a trailing ';' are removed; several
+ * concatenated JSON values are read in turn).  A block larger than
+ * EXTRACT_MAX_JSONLD, nested deeper than EXTRACT_MAX_JSON_DEPTH, or
+ * malformed is skipped with a warning; the other blocks are still used.
+ * JobPosting objects are found at the top level, in arrays, in "@graph"
+ * and nested anywhere (a WebPage's mainEntity), with "@type" a string or
+ * an array and with or without a schema.org prefix.
+ *
+ * Microdata: every itemscope element whose itemtype is JobPosting, nested
+ * items (hiringOrganization, jobLocation/address, baseSalary/value) read
+ * per the WHATWG microdata algorithm (meta content, time datetime, a/link
+ * href, img src, data/meter value, else the text); a non-standard
+ * `content` attribute on other elements is honoured, as search engines do.
+ * NEEDSWORK: itemref is not followed.  A microdata posting with the same
+ * URL and title as a JSON-LD one is dropped (JSON-LD is usually richer).
+ *
+ * Fields, per schema.org JobPosting: title (else name), description (HTML
+ * to plain text, entity-escaped HTML decoded), url (resolved; default the
+ * page URL), identifier (text, number or PropertyValue.value),
+ * hiringOrganization (.name or text; else opts->default_employer),
+ * jobLocation (Place/PostalAddress or text; several: the first is the
+ * location, all localities go to location_raw joined by "; "),
+ * addressRegion, addressCountry (text or Country.name), employmentType
+ * (first, mapped to schema.org names), datePosted/validThrough
+ * (YYYY-MM-DD), baseSalary (MonetaryAmount with a QuantitativeValue
+ * minValue/maxValue/value and unitText, numbers or strings like "3.500";
+ * source "structured"), jobLocationType TELECOMMUTE (remote, or hybrid
+ * when a jobLocation is given too) and applicantLocationRequirements,
+ * workHours (-> hours), educationRequirements (text or
+ * EducationalOccupationalCredential.credentialCategory).
+ *
+ * Links come from the same parse; at most opts->max_links, with a warning
+ * when more were dropped.  Only http(s) links are kept.
+ *
+ * *out is initialised here and must be released with
+ * page_result_release() on success and on failure.  Errors: TJ_EINVAL
+ * when page_url is not an http(s) URL; TJ_ETOOBIG when the page is too
+ * large or too deeply nested to parse safely (html_parse()); TJ_ENOMEM.
+ * A page without postings or links is not an error.
+ */
+enum tj_code extract_page(const char *html, size_t len, const char *page_url,
+			  const struct extract_opts *opts, struct page_result *out) TJ_WUR;
+
+/* Free everything a page_result holds and zero it; NULL is a no-op. */
+void page_result_release(struct page_result *r);
+
+/* `twentejobs extract --url URL [--rule FILE] [--links] HTML_FILE` */
+int cmd_extract(int argc, char **argv);
+
+#endif
