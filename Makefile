@@ -31,6 +31,12 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEMO_SRC := $(wildcard tests/demo-web/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
+
+# quiet by default; V=1 shows the full commands
+Q := $(if $(V),,@)
 
 .PHONY: all deps test test-asan test-tsan unit integ demo clean eval fuzz
 
@@ -41,26 +47,42 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BIN)/twentejobs: $(BUILD)/twentejobs.o $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BIN)/demo-web: $(DEMO_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ -lcivetweb -lz -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ -lcivetweb -lz -lpthread -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -lcmocka -o $@
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(FUZZ_REPLAY)
+
+# every fuzz harness also links with a plain main() that replays files
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< tests/fuzz/replay_main.c $(OBJ) $(LDLIBS) -o $@
+
+# libFuzzer builds (clang): make fuzz [FUZZ_SECONDS=60]
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	-Iindex -Ispider -Iapi $(PKG_CFLAGS)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SRC)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_CFLAGS) $< $(SRC) $(LDLIBS) -o $@
+
+fuzz: deps $(FUZZ_SRC:tests/fuzz/fuzz_%.c=build-fuzz/fuzz_%)
+	@scripts/fuzz-all $(FUZZ_SECONDS)
 
 # benchmark helpers: tests/bench/foo.c -> $(BUILD)/bench/foo
 $(BUILD)/bench/%: tests/bench/%.c $(OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
 
 # The runner prints each test program's result and ends with
 # "N passed, M failed"; it exits non-zero if anything failed.
@@ -79,10 +101,18 @@ test-tsan: deps
 		SAN="-fsanitize=thread" all unit
 	@TSAN_OPTIONS=halt_on_error=1 tests/run-all build-tsan build-tsan/bin
 
+# the classifier's accuracy on the labelled sets (tests/eval/README.md)
+eval: $(OBJ)
+	@mkdir -p $(BUILD)/tests
+	$(Q)$(CC) $(CFLAGS) tests/eval/eval.c $(OBJ) $(LDLIBS) -o $(BUILD)/eval
+	$(BUILD)/eval tests/eval/postings.jsonl
+	$(BUILD)/eval tests/eval/heldout.jsonl
+	$(BUILD)/eval tests/eval/heldout2.jsonl
+
 demo: deps all
 	@scripts/demo
 
 clean:
-	rm -rf build build-asan build-tsan bin
+	rm -rf build build-asan build-tsan build-fuzz bin
 
 -include $(OBJ:.o=.d) $(BUILD)/twentejobs.d

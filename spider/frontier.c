@@ -220,7 +220,7 @@ enum tj_code frontier_mark_seen(struct frontier *f, const char *url)
 }
 
 enum tj_code frontier_add(struct frontier *f, const char *url, const char *host, int source,
-			  int depth, int hops, bool *added)
+			  int depth, int hops, unsigned flags, bool *added)
 {
 	struct node *n = NULL;
 	struct host *h;
@@ -245,6 +245,7 @@ enum tj_code frontier_add(struct frontier *f, const char *url, const char *host,
 	n->it.source = source;
 	n->it.depth = depth;
 	n->it.hops = hops;
+	n->it.flags = flags;
 	if (h->tail)
 		h->tail->next = n;
 	else

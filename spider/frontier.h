@@ -27,6 +27,8 @@ struct robots;
 
 enum item_kind { ITEM_PAGE, ITEM_ROBOTS };
 
+#define ITEM_F_SITEMAP 1u      /* fetch as a sitemap, not as a page */
+
 struct frontier_item {
 	enum item_kind kind;
 	char *url;              /* owned by the item */
@@ -34,6 +36,7 @@ struct frontier_item {
 	int source;             /* index of the source (rule) */
 	int depth;
 	int hops;               /* redirects followed to reach it */
+	unsigned flags;         /* ITEM_F_* */
 	bool host_dead;         /* the host was given up: skip, don't fetch */
 	const struct robots *robots; /* the host's policy (borrowed; valid until frontier_free) */
 };
@@ -50,7 +53,7 @@ void frontier_free(struct frontier *f);        /* frees robots policies too */
  * in this crawl.  *added tells which.  Copies its arguments.
  */
 enum tj_code frontier_add(struct frontier *f, const char *url, const char *host, int source,
-			  int depth, int hops, bool *added) TJ_WUR;
+			  int depth, int hops, unsigned flags, bool *added) TJ_WUR;
 
 /* Mark a URL as seen without queueing it (e.g. finished before a resume). */
 enum tj_code frontier_mark_seen(struct frontier *f, const char *url) TJ_WUR;

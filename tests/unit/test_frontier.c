@@ -21,7 +21,7 @@ static void add(struct frontier *f, const char *url, const char *host, bool expe
 {
 	bool added;
 
-	assert_int_equal(frontier_add(f, url, host, 0, 0, 0, &added), TJ_OK);
+	assert_int_equal(frontier_add(f, url, host, 0, 0, 0, 0, &added), TJ_OK);
 	assert_int_equal(added, expect_added);
 }
 

@@ -1,0 +1,84 @@
+#!/bin/bash
+# crawl_serve.sh - the walking skeleton end to end: the demo web on a
+# loopback port, the real `crawl` into a fresh database, the real `serve`,
+# and HTTP queries asserting on specific demo postings.  Also: robots.txt
+# was obeyed, requests to one host never overlapped or came closer than
+# the delay, and a second crawl uses conditional GET and expires nothing.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+DB=$TMP/t.db
+DELAY_MS=150
+start_demo_web || { fail "demo web starts"; summary; exit 1; }
+ok "demo web starts on port $DEMO_PORT"
+
+"$BIN/twentejobs" crawl --db "$DB" --rules "$ROOT/rules" --demo-web "127.0.0.1:$DEMO_PORT" \
+	--delay-ms $DELAY_MS --threads 8 --no-progress >"$TMP/crawl1.out" 2>"$TMP/crawl1.err"
+rc=$?
+check "crawl exits 0 (got $rc)" test "$rc" = 0
+[ "$rc" = 0 ] || tail -20 "$TMP/crawl1.err"
+
+n_sources=$(ls "$ROOT"/rules/*.json | wc -l)
+n_jobs=$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'active'")
+check "every source has postings" test "$(sql "$DB" "SELECT count(DISTINCT source_id) FROM jobs")" = "$n_sources"
+check "at least 50 active postings (got $n_jobs)" test "$n_jobs" -ge 50
+check "every run complete" test "$(sql "$DB" "SELECT count(*) FROM crawl_runs WHERE status = 'ok' AND complete = 1")" = "$n_sources"
+check "postings are classified" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE language IS NULL OR intl_label IS NULL")" = 0
+check "languages en, nl and de all present" test "$(sql "$DB" "SELECT count(DISTINCT language) FROM jobs WHERE language IN ('en','nl','de')")" = 3
+check "URLs keep their https form" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE url NOT LIKE 'https://%'")" = 0
+check "descriptions are plain text" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE description LIKE '%<p>%' OR description LIKE '%&lt;%'")" = 0
+
+# robots.txt: no request the site's robots.txt forbids us
+bad=0
+while IFS=$'\t' read -r start end host method path status; do
+	[ "$path" = "/robots.txt" ] && continue
+	robots="$ROOT/data/demo-web/$host/robots.txt"
+	[ -f "$robots" ] || continue
+	d=$("$BIN/twentejobs" robots --agent TwenteJobsBot "$robots" "https://$host$path" | cut -f1)
+	if [ "$d" != allow ]; then bad=$((bad + 1)); echo "  disallowed but fetched: $host$path"; fi
+done <"$DEMO_LOG"
+check "no robots-disallowed URL was requested" test "$bad" = 0
+blocked=$(sql "$DB" "SELECT sum(robots_blocked) FROM crawl_runs")
+check "robots.txt blocked some linked pages (got $blocked)" test "${blocked:-0}" -ge 2
+
+# politeness: per host, requests sorted by start never overlap and keep the gap
+gaps=$(sort -t$'\t' -k3,3 -k1,1n "$DEMO_LOG" | awk -F'\t' -v d=$DELAY_MS '
+	$3 == host { if ($1 < prev_end) over++; if ($1 - prev_end < d - 5) close_++ }
+	{ host = $3; prev_end = $2 }
+	END { printf "%d %d\n", over, close_ }')
+check "no two requests to one host overlapped" test "${gaps% *}" = 0
+check "no two requests to one host closer than ${DELAY_MS} ms" test "${gaps#* }" = 0
+check "robots.txt fetched first on every host" test "$(awk -F'\t' '!seen[$3]++ { if ($5 != "/robots.txt") bad++ } END { print bad+0 }' "$DEMO_LOG")" = 0
+
+# the API
+start_serve "$DB" || { fail "serve starts"; summary; exit 1; }
+ok "serve starts"
+body=$(curl -fsS "$API/api/v1/jobs?q=engineer&limit=50")
+check "search returns postings" test "$(echo "$body" | jq '.total')" -ge 4
+check "engineer postings from at least 4 employers" test "$(echo "$body" | jq '[.results[].employer] | unique | length')" -ge 4
+check "results carry the SPEC fields" test "$(echo "$body" | jq '[.results[] | has("id","title","employer","city","url","snippet","language","international","dutch_required","level")] | all')" = true
+id=$(echo "$body" | jq -r '.results[0].id')
+one=$(curl -fsS "$API/api/v1/jobs/$id")
+check "GET /api/v1/jobs/{id} returns the posting" test "$(echo "$one" | jq -r '.id|tostring')" = "$id"
+check "the posting has a schema.org JobPosting" test "$(echo "$one" | jq -r '.. | objects | select(."@type"? == "JobPosting") | ."@type"' | head -1)" = JobPosting
+code=$(curl -s -o "$TMP/404.json" -w '%{http_code}' "$API/api/v1/jobs/999999999")
+check "unknown id is a JSON 404" test "$code" = 404 -a "$(jq -r '.error.code' "$TMP/404.json")" != null
+code=$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/jobs?q=%22%20OR%20*%20NEAR(&limit=5")
+check "FTS5 syntax in q is a 200, not an error (got $code)" test "$code" = 200
+code=$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/jobs?limit=0")
+check "limit=0 is a 400 (got $code)" test "$code" = 400
+
+out=$("$BIN/twentejobs" search --db "$DB" engineer)
+check "search command prints engineer postings" grep -qi engineer <<<"$out"
+out=$("$BIN/twentejobs" sources --db "$DB")
+check "sources lists every source" test "$(grep -c ' ok ' <<<"$out")" = "$n_sources"
+
+# a second crawl: conditional GET answers 304 and nothing is lost
+"$BIN/twentejobs" crawl --db "$DB" --rules "$ROOT/rules" --demo-web "127.0.0.1:$DEMO_PORT" \
+	--delay-ms $DELAY_MS --threads 8 --no-progress >"$TMP/crawl2.out" 2>"$TMP/crawl2.err"
+check "second crawl exits 0" test $? = 0
+check "second crawl used conditional GET" test "$(sql "$DB" "SELECT sum(not_modified) FROM crawl_runs WHERE id > $n_sources")" -ge 20
+check "second crawl kept every posting active" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'active'")" = "$n_jobs"
+check "database integrity ok" test "$(sql "$DB" "PRAGMA integrity_check")" = ok
+
+summary
