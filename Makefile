@@ -57,6 +57,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
 
 unit: $(UNIT_BIN)
 
+# Benchmark helpers: tests/bench/NAME.c -> $(BUILD)/NAME, linked like a test.
+$(BUILD)/gen-corpus: tests/bench/gen_corpus.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
+
 # The runner prints each test program's result and ends with
 # "N passed, M failed"; it exits non-zero if anything failed.
 test: deps
