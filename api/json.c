@@ -543,7 +543,7 @@ static json_t *openapi_operation(const struct route *r)
 			oom = true;
 	snprintf(ctype, sizeof(ctype), "%.*s", (int)strcspn(r->content_type, ";"), r->content_type);
 	content = r->schema
-		  ? json_pack("{s:{s:{s:s++}}}", ctype, "schema", "$ref", "#/components/schemas/", r->schema)
+		  ? json_pack("{s:{s:{s:s+}}}", ctype, "schema", "$ref", "#/components/schemas/", r->schema)
 		  : json_pack("{s:{s:{s:s}}}", ctype, "schema", "type",
 			      strncmp(ctype, "application/json", 16) ? "string" : "object");
 	ok = json_pack("{s:s, s:o, s:{s:{s:s}, s:{s:s}}}", "description", "OK", "content", content,

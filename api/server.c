@@ -816,6 +816,10 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 		"request_timeout_ms", "10000",
 		"enable_keep_alive", "yes",
 		"max_request_size", "16384",
+		/* CORS is ours (dispatch); civetweb's built-in preflight would
+		 * answer OPTIONS before our handler ever sees it */
+		"access_control_allow_origin", "",
+		"access_control_allow_methods", "",
 		NULL,
 	};
 	enum tj_code rc;
