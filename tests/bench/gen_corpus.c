@@ -570,7 +570,7 @@ static enum tj_code insert_job(sqlite3_stmt *st, struct gen *g, long i, int64_t 
 		free(reasons);
 		return tj_error(TJ_ENOMEM, "out of memory");
 	}
-	snprintf(key, sizeof(key), "%s|%ld", g->employer_id, i + 1000);
+	snprintf(key, sizeof(key), "%s|%lld", g->employer_id, (long long)(first_id - 1 + i + 1000));
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)rnd());
 	sqlite3_reset(st);
 	rc = db_bind_text(st, 1, key);
@@ -667,7 +667,7 @@ int main(int argc, char **argv)
 		goto out;
 	for (long i = 0; i < n && !rc; i++) {
 		memset(&g, 0, sizeof(g));
-		rc = make_posting(&g, i);
+		rc = make_posting(&g, (long)(first_id - 1) + i);
 		if (!rc)
 			rc = insert_job(st, &g, i, first_id);
 		posting_release(&g.p);
