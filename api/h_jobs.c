@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobcache.h"
 #include "json.h"
 #include "routes.h"
 #include "search.h"
@@ -55,17 +56,19 @@ enum tj_code h_jobs_search(struct api_req *rq, struct api_resp *rs)
 	struct search_params p;
 	struct search_result r = { 0 };
 	char cursor[SEARCH_CURSOR_MAX];
+	struct jobcache *jc = NULL;
 	struct db *db;
 	enum tj_code rc;
 
 	search_params_init(&p);
-	if ((rc = params_from_request(rq, &p)) || (rc = api_db(rq, &db)) ||
-	    (rc = search_run(db, &p, &r)))
+	if ((rc = params_from_request(rq, &p)) || (rc = api_jobcache(rq, &jc)) ||
+	    (rc = api_db(rq, &db)) || (rc = search_run(db, jc, &p, &r)))
 		goto out;
 	if (r.more && r.n_hits)
 		search_cursor_encode(&p, &r.hits[r.n_hits - 1], api_cursor_key(rq->srv), cursor);
 	rc = json_take(json_search(&p, &r, r.more && r.n_hits ? cursor : NULL), &rs->body);
 out:
+	jobcache_unref(jc);
 	search_result_release(&r);
 	search_params_release(&p);
 	return rc;
@@ -313,6 +316,7 @@ enum tj_code h_jobs_feed(struct api_req *rq, struct api_resp *rs)
 {
 	struct search_params p;
 	struct search_result r = { 0 };
+	struct jobcache *jc = NULL;
 	struct db *db;
 	enum tj_code rc;
 
@@ -321,10 +325,12 @@ enum tj_code h_jobs_feed(struct api_req *rq, struct api_resp *rs)
 	if ((rc = params_from_request(rq, &p)))
 		goto out;
 	p.sort = SORT_DATE;     /* a feed is a chronology, whatever q is */
-	if ((rc = api_db(rq, &db)) || (rc = search_run(db, &p, &r)))
+	if ((rc = api_jobcache(rq, &jc)) || (rc = api_db(rq, &db)) ||
+	    (rc = search_run(db, jc, &p, &r)))
 		goto out;
 	rc = write_feed(rq, &p, &r, &rs->body);
 out:
+	jobcache_unref(jc);
 	search_result_release(&r);
 	search_params_release(&p);
 	return rc;
@@ -443,7 +449,7 @@ int cmd_search(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (db_open(db_path, true, &db) || search_run(db, &p, &r)) {
+	if (db_open(db_path, true, &db) || search_run(db, NULL, &p, &r)) {
 		fprintf(stderr, "twentejobs: %s\n", tj_errmsg());
 		goto out;
 	}

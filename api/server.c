@@ -54,6 +54,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "jobcache.h"
 #include "json.h"
 #include "log.h"
 #include "routes.h"
@@ -163,12 +164,14 @@ struct api_server {
 	uint8_t cursor_key[16];
 	struct ratelim rl;
 	struct route_metrics *metrics;  /* n_routes + 1 ("unmatched") */
+	struct jobcache_holder cache;
 	int port;
 	double started;
 };
 
 struct worker {
 	struct db *db;
+	struct jobcache_conn cache;     /* what this connection has seen */
 };
 
 static size_t status_index(int status)
@@ -301,10 +304,29 @@ enum tj_code api_db(struct api_req *rq, struct db **out)
 	*out = NULL;
 	if (!w)
 		return tj_error(TJ_ENOMEM, "no worker state for this thread");
-	if (!w->db && (rc = db_open(rq->srv->cfg.db_path, true, &w->db)))
-		return rc;
+	if (!w->db) {
+		if ((rc = db_open(rq->srv->cfg.db_path, true, &w->db)))
+			return rc;
+		if ((rc = jobcache_conn_init(&rq->srv->cache, w->db, &w->cache))) {
+			db_close(w->db);
+			w->db = NULL;
+			return rc;
+		}
+	}
 	*out = w->db;
 	return TJ_OK;
+}
+
+enum tj_code api_jobcache(struct api_req *rq, struct jobcache **out)
+{
+	struct worker *w = ((struct req_internal *)rq)->worker;
+	struct db *db;
+	enum tj_code rc;
+
+	*out = NULL;
+	if ((rc = api_db(rq, &db)))
+		return rc;
+	return jobcache_acquire(&rq->srv->cache, db, &w->cache, out);
 }
 
 const uint8_t *api_cursor_key(const struct api_server *s)
@@ -835,6 +857,7 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 	s->rl.rate = c->rate;
 	s->rl.burst = c->burst > 0 ? c->burst : fmax(1.0, 2 * c->rate);
 	pthread_mutex_init(&s->rl.lock, NULL);
+	jobcache_holder_init(&s->cache);
 	s->rl.slot = calloc(RL_SLOTS, sizeof(*s->rl.slot));
 	s->metrics = calloc(n_routes + 1, sizeof(*s->metrics));
 	if (!s->rl.slot || !s->metrics) {
@@ -843,6 +866,16 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 	}
 	if ((rc = random_key(s->cursor_key)) || (rc = db_open(c->db_path, false, &s->keeper)))
 		goto fail;
+	{
+		/* warm the attribute snapshot so the first search does not pay */
+		struct jobcache_conn kc;
+		struct jobcache *jc = NULL;
+
+		if ((rc = jobcache_conn_init(&s->cache, s->keeper, &kc)) ||
+		    (rc = jobcache_acquire(&s->cache, s->keeper, &kc, &jc)))
+			goto fail;
+		jobcache_unref(jc);
+	}
 	/* civetweb spells "ADDR:PORT" as is; a bare port means all interfaces */
 	snprintf(listen, sizeof(listen), "%s", c->listen);
 	snprintf(threads, sizeof(threads), "%d", c->threads > 0 ? c->threads : 8);
@@ -865,6 +898,7 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 	return TJ_OK;
 fail:
 	db_close(s->keeper);
+	jobcache_holder_release(&s->cache);
 	pthread_mutex_destroy(&s->rl.lock);
 	free(s->rl.slot);
 	free(s->metrics);
@@ -884,6 +918,7 @@ void api_server_stop(struct api_server *s)
 	mg_stop(s->ctx);
 	mg_exit_library();
 	db_close(s->keeper);
+	jobcache_holder_release(&s->cache);
 	pthread_mutex_destroy(&s->rl.lock);
 	free(s->rl.slot);
 	free(s->metrics);

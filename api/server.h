@@ -85,6 +85,11 @@ struct api_resp {
 /* The request's connection, opened read-only on first use (per thread). */
 enum tj_code api_db(struct api_req *rq, struct db **out) TJ_WUR;
 
+struct jobcache;
+/* The current attribute snapshot (index/jobcache.h), fresh with respect to
+ * this thread's connection; the caller drops it with jobcache_unref(). */
+enum tj_code api_jobcache(struct api_req *rq, struct jobcache **out) TJ_WUR;
+
 /* The server-wide cursor key (random per process). */
 const uint8_t *api_cursor_key(const struct api_server *s);
 

@@ -93,6 +93,11 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX jobs_source ON jobs(source_id, state);"
 	"CREATE INDEX jobs_state_date ON jobs(state, date_posted);"
+	/* covering index for the API's attribute snapshot (index/jobcache.c):
+	 * reading these columns from the table would walk every description's
+	 * overflow pages */
+	"CREATE INDEX jobs_attrs ON jobs(state, language, intl_label, city, employer, level,"
+	"  employment_type, remote, date_posted, first_seen);"
 	"CREATE TABLE job_history ("
 	"  id INTEGER PRIMARY KEY,"
 	"  job_id INTEGER NOT NULL,"

@@ -37,6 +37,7 @@
  * search_run for the two-phase plan used when that is too slow.
  */
 #include "search.h"
+#include "jobcache.h"
 
 #include <errno.h>
 #include <math.h>
@@ -239,6 +240,7 @@ void search_query_release(struct search_query *q)
 	free(q->match);
 	free(q->exclude);
 	free(q->suggest);
+	free(q->tier0);
 	free(q->understood);
 	memset(q, 0, sizeof(*q));
 }
@@ -334,6 +336,14 @@ enum tj_code search_translate(const char *text, bool prefix, struct search_query
 		if (!rc)
 			rc = buf_addc(&b, ')');
 		if (!rc && !(out->suggest = buf_detach(&b, NULL)))
+			rc = TJ_ENOMEM;
+		if (!rc)
+			rc = buf_adds(&b, "{title employer city} : (");
+		if (!rc)
+			rc = emit_groups(&b, t, n, n_groups, false);
+		if (!rc)
+			rc = buf_addc(&b, ')');
+		if (!rc && !(out->tier0 = buf_detach(&b, NULL)))
 			rc = TJ_ENOMEM;
 	}
 	if (!rc && n_pos < n) {
@@ -481,6 +491,7 @@ void search_params_init(struct search_params *p)
 	p->limit = 20;
 	p->sort = SORT_RELEVANCE;
 	p->prefix = true;
+	p->score_all = SEARCH_SCORE_ALL;
 }
 
 void search_params_release(struct search_params *p)
@@ -802,124 +813,13 @@ bad:
 			"(it may be altered, or from before a restart); start again without it");
 }
 
-/* ---- facets: a small open-addressing table per dimension ------------ */
-
-struct facet_slot {
-	char *value;
-	uint64_t hash;
-	int64_t count;
-};
-
-struct facet_tab {
-	struct facet_slot *slot;
-	size_t cap, n;
-};
-
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-static void facet_tab_release(struct facet_tab *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->slot[i].value);
-	free(t->slot);
-	memset(t, 0, sizeof(*t));
-}
-
-static enum tj_code facet_tab_grow(struct facet_tab *t)
-{
-	size_t cap = t->cap ? t->cap * 2 : 64;
-	struct facet_slot *s = calloc(cap, sizeof(*s));
-
-	if (!s)
-		return tj_error(TJ_ENOMEM, "out of memory counting facets");
-	for (size_t i = 0; i < t->cap; i++) {
-		size_t j;
-
-		if (!t->slot[i].value)
-			continue;
-		for (j = t->slot[i].hash & (cap - 1); s[j].value; j = (j + 1) & (cap - 1))
-			;
-		s[j] = t->slot[i];
-	}
-	free(t->slot);
-	t->slot = s;
-	t->cap = cap;
-	return TJ_OK;
-}
-
-static enum tj_code facet_tab_add(struct facet_tab *t, const char *v)
-{
-	uint64_t h;
-	size_t j;
-	enum tj_code rc;
-
-	if (!v || !*v)
-		return TJ_OK;
-	if (t->n * 2 >= t->cap && (rc = facet_tab_grow(t)))
-		return rc;
-	h = fnv1a(v);
-	for (j = h & (t->cap - 1); t->slot[j].value; j = (j + 1) & (t->cap - 1)) {
-		if (t->slot[j].hash == h && !strcmp(t->slot[j].value, v)) {
-			t->slot[j].count++;
-			return TJ_OK;
-		}
-	}
-	if (!(t->slot[j].value = strdup(v)))
-		return tj_error(TJ_ENOMEM, "out of memory counting facets");
-	t->slot[j].hash = h;
-	t->slot[j].count = 1;
-	t->n++;
-	return TJ_OK;
-}
-
-static int facet_cmp(const void *a, const void *b)
-{
-	const struct facet_count *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->value, y->value);
-}
-
-/* Move the table's values into a sorted, capped list (the table is emptied). */
-static enum tj_code facet_tab_take(struct facet_tab *t, struct facet_count **out, size_t *n)
-{
-	struct facet_count *v;
-	size_t k = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (!t->n)
-		return TJ_OK;
-	v = calloc(t->n, sizeof(*v));
-	if (!v)
-		return tj_error(TJ_ENOMEM, "out of memory counting facets");
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->slot[i].value)
-			continue;
-		v[k].value = t->slot[i].value;
-		v[k++].count = t->slot[i].count;
-		t->slot[i].value = NULL;
-	}
-	qsort(v, k, sizeof(*v), facet_cmp);
-	for (size_t i = SEARCH_MAX_FACET; i < k; i++)
-		free(v[i].value);
-	*out = v;
-	*n = k < SEARCH_MAX_FACET ? k : SEARCH_MAX_FACET;
-	return TJ_OK;
-}
-
 /* ---- running a search ----------------------------------------------- */
 
 #define RECENCY_BOOST 0.3
 #define RECENCY_DAYS 30.0
+/* Sort-key bands: tier 0 (title/employer/city hits of a common query) sorts
+ * before everything else; date keys are -seconds, down to about -2e9. */
+#define TIER0 (-4e9)
 
 /* Page candidates, kept sorted by (key asc, id desc). */
 struct cand {
@@ -955,71 +855,169 @@ static void cand_insert(struct cand *c, size_t *n, size_t cap, double key, int64
 	(*n)++;
 }
 
-/* Column order of the scan statements below. */
-enum { C_ID, C_SCORE, C_DATE, C_FIRST_SEEN, C_FIELDS };
+/* One search in progress. */
+struct run {
+	const struct search_params *p;
+	const struct jobcache *jc;
+	struct db *db;
+	uint16_t codes[SEARCH_N_FIELDS][SEARCH_MAX_VALUES];     /* 0: matches nothing */
+	int32_t since;                  /* posted_since as days, or -1 */
+	int64_t today;
+	uint8_t *flag;                  /* per cache row: F_* */
+	uint32_t *match;                /* cache rows matching q, ascending */
+	size_t n_match;
+	struct cand *cand;
+	size_t n_cand, cap;
+};
 
-static const char *const scan_cols =
-	"j.id, %s, j.date_posted, j.first_seen, j.language, j.intl_label, j.city,"
-	" j.employer, j.level, j.employment_type, j.remote";
-static const char *const scan_where =
-	" j.state IN ('active', CASE WHEN ?2 THEN 'expired' END)"
-	" AND (?3 IS NULL OR coalesce(j.date_posted, date(j.first_seen, 'unixepoch')) >= ?3)";
+enum { F_PASS = 1, F_TIER0 = 2 };
 
-static enum tj_code scan_sql(const struct search_params *p, struct buf *b)
+/* Cache rows whose ids an FTS5 query returns, ascending; appends to *v. */
+static enum tj_code fts_rows(struct run *r, const char *fts, uint32_t **v, size_t *n)
 {
+	sqlite3_stmt *st = NULL;
+	size_t at = 0, cap = 0;
 	enum tj_code rc;
+	bool row;
 
-	if ((rc = buf_adds(b, "SELECT ")))
-		return rc;
-	if (p->query.match) {
-		rc = buf_addf(b, scan_cols, "bm25(jobs_fts, 10.0, 4.0, 2.0, 1.0)");
-		if (!rc)
-			rc = buf_adds(b, " FROM jobs_fts JOIN jobs j ON j.id = jobs_fts.rowid"
-				      " WHERE jobs_fts MATCH ?1 AND");
-	} else {
-		rc = buf_addf(b, scan_cols, "0.0");
-		if (!rc)
-			rc = buf_adds(b, " FROM jobs j WHERE (?1 IS NULL OR j.id NOT IN"
-				      " (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?1)) AND");
+	*v = NULL;
+	*n = 0;
+	if ((rc = db_prepare(r->db, &st, "SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?1")) ||
+	    (rc = db_bind_text(st, 1, fts)))
+		goto out;
+	while (!(rc = db_step(st, &row)) && row) {
+		at = jobcache_seek(r->jc, at, sqlite3_column_int64(st, 0));
+		if (at == r->jc->n)
+			break;          /* newer than the snapshot */
+		if (r->jc->rows[at].id != sqlite3_column_int64(st, 0))
+			continue;       /* gone since the snapshot */
+		if (*n == cap) {
+			uint32_t *nv;
+
+			cap = cap ? cap * 2 : 1024;
+			if (!(nv = realloc(*v, cap * sizeof(**v)))) {
+				rc = tj_error(TJ_ENOMEM, "out of memory");
+				break;
+			}
+			*v = nv;
+		}
+		(*v)[(*n)++] = (uint32_t)at;
 	}
-	return rc ? rc : buf_adds(b, scan_where);
+out:
+	db_finalize(st);
+	if (rc) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+	}
+	return rc;
 }
 
-/* Which filters does the current row fail?  Bit f set = fails filter f. */
-static unsigned row_fails(const struct search_params *p, sqlite3_stmt *st)
+/* Which filters does row i fail?  Bit f set = fails filter f. */
+static unsigned row_fails(const struct run *r, const struct jobcache_row *row)
 {
 	unsigned fails = 0;
 
 	for (int f = 0; f < SEARCH_N_FIELDS; f++) {
-		const char *v;
 		bool ok = false;
 
-		if (!p->n_values[f])
+		if (!r->p->n_values[f])
 			continue;
-		v = db_col_text(st, C_FIELDS + f);
-		for (int i = 0; v && i < p->n_values[f] && !ok; i++)
-			ok = (f == SF_CITY || f == SF_EMPLOYER) ? !strcasecmp(v, p->values[f][i])
-								: !strcmp(v, p->values[f][i]);
+		for (int i = 0; i < r->p->n_values[f] && !ok; i++)
+			ok = r->codes[f][i] && row->code[f] == r->codes[f][i];
 		if (!ok)
 			fails |= 1u << f;
 	}
 	return fails;
 }
 
-/* The sort key of the current row (ascending = better). */
-static double row_key(const struct search_params *p, sqlite3_stmt *st, int64_t today)
+static double date_key(const struct jobcache_row *row)
 {
-	int64_t day = search_parse_date(db_col_text(st, C_DATE));
-	int64_t first_seen = sqlite3_column_int64(st, C_FIRST_SEEN);
-	double age;
+	return row->posted >= 0 ? -(double)row->posted * 86400 : -(double)row->first_seen;
+}
 
-	if (p->sort == SORT_DATE)
-		return day >= 0 ? -(double)(day * 86400) : -(double)first_seen;
-	age = (double)(today - (day >= 0 ? day : first_seen / 86400));
-	if (age < 0)
-		age = 0;
-	return sqlite3_column_double(st, C_SCORE) *
-	       (1.0 + RECENCY_BOOST / (1.0 + age / RECENCY_DAYS));
+static double recency(const struct run *r, const struct jobcache_row *row)
+{
+	double age = (double)(r->today - row->day);
+
+	return 1.0 + RECENCY_BOOST / (1.0 + (age > 0 ? age : 0) / RECENCY_DAYS);
+}
+
+static void offer(struct run *r, const struct jobcache_row *row, double key)
+{
+	if (!r->p->has_cursor || cand_before(r->p->after_key, r->p->after_id, key, row->id))
+		cand_insert(r->cand, &r->n_cand, r->cap, key, row->id);
+}
+
+/* Score the rows an FTS5 query returns with bm25 (column weights title 10,
+ * employer 4, city 2, description 1) and offer those that passed. */
+static enum tj_code offer_bm25(struct run *r, const char *fts, double base, int need)
+{
+	sqlite3_stmt *st = NULL;
+	size_t at = 0;
+	enum tj_code rc;
+	bool row;
+
+	if ((rc = db_prepare(r->db, &st, "SELECT rowid, bm25(jobs_fts, 10.0, 4.0, 2.0, 1.0)"
+			     " FROM jobs_fts WHERE jobs_fts MATCH ?1")) ||
+	    (rc = db_bind_text(st, 1, fts)))
+		goto out;
+	while (!(rc = db_step(st, &row)) && row) {
+		const struct jobcache_row *jr;
+
+		at = jobcache_seek(r->jc, at, sqlite3_column_int64(st, 0));
+		if (at == r->jc->n)
+			break;
+		jr = &r->jc->rows[at];
+		if (jr->id != sqlite3_column_int64(st, 0) || (r->flag[at] & need) != need)
+			continue;
+		offer(r, jr, base + sqlite3_column_double(st, 1) * recency(r, jr));
+	}
+out:
+	db_finalize(st);
+	return rc;
+}
+
+static int facet_cmp(const void *a, const void *b)
+{
+	const struct facet_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->value, y->value);
+}
+
+static enum tj_code take_facets(struct run *r, int64_t *counts[SEARCH_N_FACETS],
+				struct search_result *out)
+{
+	for (int f = 0; f < SEARCH_N_FACETS; f++) {
+		struct facet_count *v;
+		size_t k = 0;
+
+		for (size_t c = 1; c <= r->jc->n_dict[f]; c++)
+			k += counts[f][c] > 0;
+		if (!k)
+			continue;
+		if (!(v = calloc(k, sizeof(*v))))
+			return tj_error(TJ_ENOMEM, "out of memory");
+		out->facets[f] = v;
+		k = 0;
+		for (size_t c = 1; c <= r->jc->n_dict[f]; c++) {
+			if (!counts[f][c])
+				continue;
+			/* borrowed from the cache until sorted and cut; copied below */
+			v[k].value = (char *)jobcache_value(r->jc, f, (uint16_t)c);
+			v[k++].count = counts[f][c];
+		}
+		qsort(v, k, sizeof(*v), facet_cmp);
+		out->n_facets[f] = k < SEARCH_MAX_FACET ? k : SEARCH_MAX_FACET;
+		for (size_t i = 0; i < out->n_facets[f]; i++)
+			if (!(v[i].value = strdup(v[i].value))) {
+				out->n_facets[f] = i;
+				return tj_error(TJ_ENOMEM, "out of memory");
+			}
+	}
+	return TJ_OK;
 }
 
 static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
@@ -1155,69 +1153,126 @@ void search_result_release(struct search_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-enum tj_code search_run(struct db *db, const struct search_params *p, struct search_result *out)
+enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_params *p,
+			struct search_result *out)
 {
-	struct facet_tab tab[SEARCH_N_FACETS] = { 0 };
-	struct cand *cand = NULL;
-	size_t n_cand = 0, cap = (size_t)p->limit + 1;
-	sqlite3_stmt *st = NULL;
-	struct buf sql;
-	int64_t today = db_now() / 86400;
+	struct run r = { .p = p, .db = db, .since = -1, .today = db_now() / 86400 };
+	struct jobcache *own = NULL;
+	int64_t *counts[SEARCH_N_FACETS] = { 0 };
+	uint32_t *excl = NULL, *tier0 = NULL;
+	size_t n_excl = 0, n_tier0 = 0;
 	enum tj_code rc;
-	bool row;
 
 	memset(out, 0, sizeof(*out));
-	buf_init(&sql, 0);
-	if (!(cand = calloc(cap, sizeof(*cand)))) {
+	if (!jc && (rc = jobcache_build(db, &own)))
+		return rc;
+	r.jc = jc ? jc : own;
+	r.cap = (size_t)p->limit + 1;
+	for (int f = 0; f < SEARCH_N_FIELDS; f++)
+		for (int i = 0; i < p->n_values[f]; i++)
+			r.codes[f][i] = jobcache_code(r.jc, f, p->values[f][i]);
+	if (p->posted_since[0])
+		r.since = (int32_t)search_parse_date(p->posted_since);
+	r.flag = calloc(r.jc->n ? r.jc->n : 1, 1);
+	r.cand = calloc(r.cap, sizeof(*r.cand));
+	for (int f = 0; f < SEARCH_N_FACETS; f++)
+		counts[f] = calloc(r.jc->n_dict[f] + 1, sizeof(**counts));
+	if (!r.flag || !r.cand || !counts[0] || !counts[1] || !counts[2] || !counts[3] ||
+	    !counts[4] || !counts[5]) {
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 		goto out;
 	}
-	/*
-	 * NEEDSWORK: one pass over every match; fine to ~10k matches.  Beyond
-	 * that, see the two-phase plan in the bench notes.
-	 */
-	if ((rc = scan_sql(p, &sql)) || (rc = db_prepare(db, &st, buf_str(&sql))))
-		goto out;
-	if ((rc = db_bind_text(st, 1, p->query.match ? p->query.match : p->query.exclude)) ||
-	    (rc = db_bind_int(st, 2, p->include_expired)) ||
-	    (rc = db_bind_text(st, 3, p->posted_since[0] ? p->posted_since : NULL)))
-		goto out;
-	while (!(rc = db_step(st, &row)) && row) {
-		unsigned fails = row_fails(p, st);
 
+	/* 1. the matching rows: FTS5 rowids only, no ranking, no join */
+	if (p->query.match) {
+		if ((rc = fts_rows(&r, p->query.match, &r.match, &r.n_match)))
+			goto out;
+	} else {
+		if (p->query.exclude && (rc = fts_rows(&r, p->query.exclude, &excl, &n_excl)))
+			goto out;
+		if (!(r.match = malloc((r.jc->n ? r.jc->n : 1) * sizeof(*r.match)))) {
+			rc = tj_error(TJ_ENOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0, x = 0; i < r.jc->n; i++) {
+			while (x < n_excl && excl[x] < i)
+				x++;
+			if (x < n_excl && excl[x] == i)
+				continue;
+			r.match[r.n_match++] = (uint32_t)i;
+		}
+	}
+
+	/* 2. filters, total and facets in one pass over the cache */
+	for (size_t k = 0; k < r.n_match; k++) {
+		const struct jobcache_row *row = &r.jc->rows[r.match[k]];
+		unsigned fails;
+
+		if (!(row->state == JC_ACTIVE || (p->include_expired && row->state == JC_EXPIRED)) ||
+		    row->day < r.since)
+			continue;
+		fails = row_fails(&r, row);
 		if (!fails) {
-			double key = row_key(p, st, today);
-			int64_t id = sqlite3_column_int64(st, C_ID);
-
 			out->total++;
-			for (int f = 0; f < SEARCH_N_FACETS && !rc; f++)
-				rc = facet_tab_add(&tab[f], db_col_text(st, C_FIELDS + f));
-			if (!p->has_cursor || cand_before(p->after_key, p->after_id, key, id))
-				cand_insert(cand, &n_cand, cap, key, id);
+			r.flag[r.match[k]] = F_PASS;
+			for (int f = 0; f < SEARCH_N_FACETS; f++)
+				counts[f][row->code[f]]++;
 		} else if (!(fails & (fails - 1))) {
 			int f = __builtin_ctz(fails);
 
 			if (f < SEARCH_N_FACETS)
-				rc = facet_tab_add(&tab[f], db_col_text(st, C_FIELDS + f));
+				counts[f][row->code[f]]++;
 		}
-		if (rc)
+	}
+	if ((rc = take_facets(&r, counts, out)))
+		goto out;
+
+	/*
+	 * 3. the page.  By date: straight from the cache.  By relevance: a
+	 * query matching few rows is scored whole with bm25.  A common one is
+	 * ranked in two phases so that no word matching most postings makes us
+	 * score every match: tier 0 is the rows matching in the short columns
+	 * (title, employer, city), scored with bm25 when there are few, else
+	 * newest first; every other match follows, newest first.
+	 */
+	if (p->sort == SORT_DATE || !p->query.match) {
+		for (size_t k = 0; k < r.n_match; k++)
+			if (r.flag[r.match[k]] & F_PASS)
+				offer(&r, &r.jc->rows[r.match[k]], date_key(&r.jc->rows[r.match[k]]));
+	} else if (r.n_match <= (size_t)p->score_all) {
+		rc = offer_bm25(&r, p->query.match, 0.0, F_PASS);
+	} else {
+		if ((rc = fts_rows(&r, p->query.tier0, &tier0, &n_tier0)))
 			goto out;
+		for (size_t k = 0; k < n_tier0; k++)
+			r.flag[tier0[k]] |= F_TIER0;
+		if (n_tier0 <= (size_t)p->score_all)
+			rc = offer_bm25(&r, p->query.tier0, TIER0, F_PASS | F_TIER0);
+		for (size_t k = 0; k < r.n_match && !rc; k++) {
+			const struct jobcache_row *row = &r.jc->rows[r.match[k]];
+			uint8_t fl = r.flag[r.match[k]];
+
+			if (!(fl & F_PASS))
+				continue;
+			if (!(fl & F_TIER0))
+				offer(&r, row, date_key(row));
+			else if (n_tier0 > (size_t)p->score_all)
+				offer(&r, row, TIER0 + date_key(row));
+		}
 	}
 	if (rc)
 		goto out;
-	db_finalize(st);
-	st = NULL;
-	for (int f = 0; f < SEARCH_N_FACETS; f++)
-		if ((rc = facet_tab_take(&tab[f], &out->facets[f], &out->n_facets[f])))
-			goto out;
-	out->more = n_cand == cap;
-	rc = fetch_hits(db, p, cand, n_cand < cap ? n_cand : cap - 1, out);
+	out->more = r.n_cand == r.cap;
+	rc = fetch_hits(db, p, r.cand, r.n_cand < r.cap ? r.n_cand : r.cap - 1, out);
 out:
 	for (int f = 0; f < SEARCH_N_FACETS; f++)
-		facet_tab_release(&tab[f]);
-	db_finalize(st);
-	buf_release(&sql);
-	free(cand);
+		free(counts[f]);
+	free(r.flag);
+	free(r.cand);
+	free(r.match);
+	free(excl);
+	free(tier0);
+	jobcache_unref(own);
 	if (rc)
 		search_result_release(out);
 	return rc;

@@ -43,6 +43,7 @@ struct search_query {
 			       included), or NULL when there is no positive term */
 	char *exclude;      /* FTS5 expression of the excluded terms OR'ed, or NULL */
 	char *suggest;      /* positive terms restricted to the title column, or NULL */
+	char *tier0;        /* positive terms in title, employer or city, or NULL */
 	char *understood;   /* the query as parsed, for echoing back: "" if empty */
 	int n_terms;        /* terms kept (positive + excluded) */
 };
@@ -89,6 +90,8 @@ struct search_params {
 	double after_key;
 	int64_t after_id;
 	bool prefix;                    /* prefix-match the last word (default true) */
+	int score_all;                  /* bm25-score at most this many matches at once
+					   (default SEARCH_SCORE_ALL; tests lower it) */
 };
 
 void search_params_init(struct search_params *p);
@@ -133,13 +136,17 @@ struct search_result {
 };
 
 /*
- * Run the search.  Only state='active' postings unless include_expired.
+ * Run the search against `jc`, the attribute snapshot (jobcache.h); NULL
+ * builds a private one (fine for one-off searches, ~60 ms per 100k jobs).
+ * Only state='active' postings unless include_expired.
  * Facet counts for each dimension are computed under q and every filter
  * except that dimension's own (so a UI can show "Hengelo (12)" while
  * Enschede is selected).  On success *out is the caller's: release it with
  * search_result_release().  Errors: TJ_EDB, TJ_ENOMEM.
  */
-enum tj_code search_run(struct db *db, const struct search_params *p,
+struct jobcache;
+#define SEARCH_SCORE_ALL 2000   /* matches scored with bm25 in one go */
+enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_params *p,
 			struct search_result *out) TJ_WUR;
 void search_result_release(struct search_result *r);
 

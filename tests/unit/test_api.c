@@ -406,6 +406,31 @@ static void test_pagination(void **state)
 	assert_int_equal(pages, 3);
 }
 
+/* A posting the spider commits while the server runs is searchable at once. */
+static void test_sees_new_jobs(void **state)
+{
+	struct env *e = *state;
+	struct fx_job j = { "Zeppelin Pilot", "Demcon", "Enschede", "Fly airships over Twente.",
+			    "en", "yes", "senior", "FULL_TIME", "onsite", "2026-11-30", NULL, "demcon", 0 };
+	struct resp r;
+	struct db *db;
+
+	get("/api/v1/jobs?q=zeppelin+", &r);
+	assert_int_equal(jint(r.json, "total"), 0);
+	resp_release(&r);
+	assert_int_equal(db_open(e->db_path, false, &db), TJ_OK);
+	fx_insert(db, &j);
+	db_close(db);
+	for (int i = 0; i < 8; i++) {       /* whichever worker thread answers */
+		get("/api/v1/jobs?q=zeppelin+", &r);
+		assert_int_equal(jint(r.json, "total"), 1);
+		resp_release(&r);
+		get("/api/v1/jobs?city=enschede", &r);
+		assert_int_equal(jint(r.json, "total"), 5);
+		resp_release(&r);
+	}
+}
+
 static void test_job(void **state)
 {
 	struct env *e = *state;
@@ -740,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_sees_new_jobs),
 	};
 	int rc;
 

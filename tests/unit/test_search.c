@@ -265,7 +265,7 @@ static void run(struct db *db, struct search_result *r, const char *q, ...)
 		assert_int_equal(search_params_set(&p, k, va_arg(ap, const char *)), TJ_OK);
 	va_end(ap);
 	assert_int_equal(search_params_finish(&p), TJ_OK);
-	if (search_run(db, &p, r))
+	if (search_run(db, NULL, &p, r))
 		fail_msg("search '%s': %s", q ? q : "", tj_errmsg());
 	search_params_release(&p);
 }
@@ -410,6 +410,68 @@ static void test_filters_facets(void **state)
 	search_result_release(&r);
 }
 
+/* A common query is ranked in two phases; the order and the cursor walk
+ * must still be total and stable. */
+static void test_two_phase(void **state)
+{
+	struct fx *fx = *state;
+	uint8_t key[16] = "0123456789abcdef";
+	char cursor[SEARCH_CURSOR_MAX] = "";
+	const char *order[8];
+	size_t n = 0;
+
+	for (int score_all = 0; score_all < 2; score_all++) {
+		struct search_params p;
+		struct search_result r;
+
+		/* "software" is in two titles, "radar" only in the C++ description:
+		 * score_all 2 bm25-scores tier 0, score_all 1 orders it by date */
+		search_params_init(&p);
+		p.score_all = score_all + 1;
+		assert_int_equal(search_params_set(&p, "q", "software OR radar "), TJ_OK);
+		assert_int_equal(search_params_finish(&p), TJ_OK);
+		assert_int_equal(search_run(fx->db, NULL, &p, &r), TJ_OK);
+		assert_int_equal(r.total, 3);
+		assert_int_equal(r.n_hits, 3);
+		/* the title hits come before the description-only hit */
+		assert_non_null(strstr(r.hits[0].title, "Software"));
+		assert_non_null(strstr(r.hits[1].title, "Software"));
+		assert_string_equal(r.hits[2].title, "C++ Developer");
+		search_result_release(&r);
+		search_params_release(&p);
+	}
+	/* page through with limit 1 in two-phase mode: each row once */
+	for (int page = 0; page < 6; page++) {
+		struct search_params p;
+		struct search_result r;
+
+		search_params_init(&p);
+		p.score_all = 1;
+		assert_int_equal(search_params_set(&p, "q", "software OR radar "), TJ_OK);
+		assert_int_equal(search_params_set(&p, "limit", "1"), TJ_OK);
+		assert_int_equal(search_params_finish(&p), TJ_OK);
+		if (*cursor)
+			assert_int_equal(search_cursor_decode(&p, cursor, key), TJ_OK);
+		assert_int_equal(search_run(fx->db, NULL, &p, &r), TJ_OK);
+		if (r.n_hits) {
+			for (size_t j = 0; j < n; j++)
+				assert_string_not_equal(order[j], r.hits[0].url);
+			order[n++] = strdup(r.hits[0].url);
+		}
+		if (r.more)
+			search_cursor_encode(&p, &r.hits[0], key, cursor);
+		else
+			cursor[0] = '\0';
+		search_result_release(&r);
+		search_params_release(&p);
+		if (!*cursor)
+			break;
+	}
+	assert_int_equal(n, 3);
+	for (size_t j = 0; j < n; j++)
+		free((void *)order[j]);
+}
+
 static void test_cursor(void **state)
 {
 	struct fx *fx = *state;
@@ -427,7 +489,7 @@ static void test_cursor(void **state)
 		assert_int_equal(search_params_finish(&p), TJ_OK);
 		if (*cursor)
 			assert_int_equal(search_cursor_decode(&p, cursor, key), TJ_OK);
-		assert_int_equal(search_run(fx->db, &p, &r), TJ_OK);
+		assert_int_equal(search_run(fx->db, NULL, &p, &r), TJ_OK);
 		assert_int_equal(r.total, 6);
 		for (size_t i = 0; i < r.n_hits; i++) {
 			for (size_t j = 0; j < n_seen; j++)
@@ -484,7 +546,7 @@ static void test_hostile_queries_run(void **state)
 		search_params_init(&p);
 		assert_int_equal(search_params_set(&p, "q", hostile[i]), TJ_OK);
 		assert_int_equal(search_params_finish(&p), TJ_OK);
-		rc = search_run(fx->db, &p, &r);
+		rc = search_run(fx->db, NULL, &p, &r);
 		if (rc)
 			fail_msg("hostile q [%s] -> %s", hostile[i], tj_errmsg());
 		search_result_release(&r);
@@ -527,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ranking_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_facets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	};
