@@ -130,33 +130,123 @@ static const struct employer employers[] = {
 	{ "aldi-nordhorn", "Logistikzentrum Nordhorn", "lz-nordhorn.de", 17, "de" },
 };
 
-static const char *const en_titles[] = {
-	"Software Engineer", "Embedded Software Engineer", "Data Scientist", "Data Engineer",
-	"Machine Learning Engineer", "Mechanical Engineer", "Electrical Engineer",
-	"Process Engineer", "Quality Engineer", "Test Engineer", "DevOps Engineer",
-	"Frontend Developer", "Backend Developer", "Full Stack Developer", "System Architect",
-	"Research Engineer", "Product Owner", "Project Manager", "Marketing Specialist",
-	"Sales Engineer", "Financial Controller", "HR Advisor", "Lecturer in Computer Science",
-	"Assistant Professor in Robotics", "PhD Candidate in Nanotechnology",
-	"Postdoc in Biomedical Engineering", "Cyber Security Specialist", "IT Support Engineer",
-	"Supply Chain Analyst", "Business Analyst", "Radar Systems Engineer",
-	"Mechatronics Engineer", "Optical Engineer", "Clinical Data Manager",
+/*
+ * Job families: titles, tasks and skills differ per family, so a word like
+ * "FPGA" or "wondzorg" occurs in the postings where it belongs and not in
+ * all of them - the term statistics search ranking is measured on.
+ */
+enum family { FAM_SW, FAM_ENG, FAM_HEALTH, FAM_LOG, FAM_EDU, FAM_BIZ, N_FAM };
+
+#define L(...) { __VA_ARGS__, NULL }
+static const char *const titles[3][N_FAM][14] = {
+	{       /* en */
+		L("Software Engineer", "Embedded Software Engineer", "Data Scientist", "Data Engineer",
+		  "Machine Learning Engineer", "DevOps Engineer", "Frontend Developer", "Backend Developer",
+		  "Full Stack Developer", "Cyber Security Specialist", "IT Support Engineer", "System Architect"),
+		L("Mechanical Engineer", "Electrical Engineer", "Process Engineer", "Quality Engineer",
+		  "Test Engineer", "Radar Systems Engineer", "Mechatronics Engineer", "Optical Engineer",
+		  "Research Engineer", "Service Engineer"),
+		L("Clinical Data Manager", "Laboratory Technician", "Medical Physicist", "Nurse Practitioner"),
+		L("Supply Chain Analyst", "Warehouse Supervisor", "Production Planner", "Logistics Coordinator"),
+		L("Lecturer in Computer Science", "Assistant Professor in Robotics",
+		  "PhD Candidate in Nanotechnology", "Postdoc in Biomedical Engineering", "Research Assistant"),
+		L("Product Owner", "Project Manager", "Marketing Specialist", "Sales Engineer",
+		  "Financial Controller", "HR Advisor", "Business Analyst"),
+	},
+	{       /* nl */
+		L("Software Ontwikkelaar", "Ontwikkelaar Java", "Applicatiebeheerder", "Data Analist",
+		  "Systeembeheerder", "Functioneel Beheerder"),
+		L("Werkvoorbereider", "Technisch Tekenaar", "Elektromonteur", "Onderhoudsmonteur",
+		  "Servicemonteur", "Monteur", "Constructeur"),
+		L("Verpleegkundige", "Wijkverpleegkundige", "Verzorgende IG", "Doktersassistent", "Fysiotherapeut"),
+		L("Logistiek Medewerker", "Magazijnmedewerker", "Productiemedewerker", "Operator",
+		  "Chauffeur CE", "Planner", "Teamleider Productie"),
+		L("Docent Wiskunde", "Docent Techniek", "Onderwijsassistent"),
+		L("Financieel Administratief Medewerker", "Accountmanager", "Inkoper", "Beleidsmedewerker",
+		  "Klantenservice Medewerker", "Medewerker Personeelszaken", "Projectleider"),
+	},
+	{       /* de */
+		L("Softwareentwickler", "Fachinformatiker Systemintegration"),
+		L("Elektroniker für Betriebstechnik", "Ingenieur Maschinenbau", "Mechatroniker"),
+		L("Pflegefachkraft", "Medizinische Fachangestellte"),
+		L("Lagerist", "Berufskraftfahrer", "Werkstudent Logistik"),
+		L("Wissenschaftlicher Mitarbeiter"),
+		L("Vertriebsmitarbeiter Innendienst", "Sachbearbeiter Einkauf", "Projektleiter"),
+	},
 };
-static const char *const nl_titles[] = {
-	"Software Ontwikkelaar", "Verpleegkundige", "Monteur", "Logistiek Medewerker",
-	"Operator", "Financieel Administratief Medewerker", "Docent Wiskunde", "Werkvoorbereider",
-	"Projectleider", "Servicemonteur", "Productiemedewerker", "Teamleider Productie",
-	"Beleidsmedewerker", "Accountmanager", "Magazijnmedewerker", "Elektromonteur",
-	"Klantenservice Medewerker", "Data Analist", "Applicatiebeheerder", "Verzorgende IG",
-	"Onderhoudsmonteur", "Inkoper", "Planner", "Technisch Tekenaar", "Chauffeur CE",
-	"Medewerker Personeelszaken", "Ontwikkelaar Java", "Wijkverpleegkundige",
+
+static const char *const tasks[3][N_FAM][12] = {
+	{
+		L("design and implement new features in our codebase", "review code and mentor colleagues",
+		  "automate our build and deployment pipelines", "build data pipelines and dashboards",
+		  "train and evaluate machine learning models", "write firmware for embedded controllers",
+		  "monitor and improve system performance", "keep our cloud infrastructure secure",
+		  "translate user needs into technical designs", "write automated tests"),
+		L("design mechanical components and assemblies", "run tolerance and FEM analyses",
+		  "develop electrical schematics and PCB layouts", "set up and run validation tests",
+		  "improve production processes with lean methods", "investigate root causes of failures",
+		  "support suppliers with technical questions", "prepare technical documentation",
+		  "commission machines at customer sites", "calibrate radar and sensor systems"),
+		L("support patients and their families", "manage clinical study data",
+		  "perform laboratory analyses", "ensure the quality of medical equipment",
+		  "work with physicians and nurses in a multidisciplinary team", "keep patient records up to date"),
+		L("plan production and transport", "manage stock levels in the warehouse",
+		  "coordinate with carriers and suppliers", "analyse supply chain data",
+		  "lead a team of operators", "improve safety on the shop floor"),
+		L("teach bachelor and master courses", "supervise student projects",
+		  "publish in international journals", "acquire research funding",
+		  "carry out experiments in our cleanroom", "collaborate with industry partners"),
+		L("manage the product backlog", "prepare budgets and forecasts",
+		  "advise managers on HR matters", "develop marketing campaigns",
+		  "visit customers and prepare quotations", "report on project progress to stakeholders"),
+	},
+	{
+		L("ontwikkel je nieuwe functionaliteit in onze applicaties", "beheer je servers en netwerken",
+		  "analyseer je data en maak je rapportages", "los je storingen op voor gebruikers",
+		  "test je software en documenteer je wijzigingen", "denk je mee over de architectuur"),
+		L("voer je onderhoud uit aan machines en installaties", "maak je tekeningen in AutoCAD",
+		  "bereid je projecten technisch voor", "verhelp je storingen bij klanten",
+		  "sluit je elektrische installaties aan", "controleer je de kwaliteit van het werk"),
+		L("verleen je zorg aan cliënten thuis", "verzorg je wonden en geef je medicatie",
+		  "werk je samen met artsen en therapeuten", "rapporteer je in het elektronisch dossier",
+		  "begeleid je cliënten bij hun dagelijkse activiteiten", "adviseer je familie en mantelzorgers"),
+		L("verzamel je orders in het magazijn", "bedien je de productielijn",
+		  "laad en los je vrachtwagens", "plan je de ritten voor onze chauffeurs",
+		  "bewaak je de voorraad", "stuur je een team van operators aan"),
+		L("geef je les aan studenten in het mbo", "ontwikkel je lesmateriaal",
+		  "begeleid je studenten tijdens hun stage", "neem je toetsen af"),
+		L("verwerk je facturen en boekingen", "onderhoud je contact met klanten",
+		  "koop je materialen en diensten in", "schrijf je beleidsnotities",
+		  "beantwoord je vragen van klanten", "ondersteun je bij werving en selectie"),
+	},
+	{
+		L("entwickeln Sie Softwarelösungen", "betreuen Sie unsere IT-Systeme"),
+		L("warten Sie Anlagen und Maschinen", "konstruieren Sie Baugruppen"),
+		L("versorgen Sie Patientinnen und Patienten", "dokumentieren Sie die Pflege"),
+		L("kommissionieren Sie Waren", "fahren Sie Touren in der Region"),
+		L("forschen Sie an neuen Materialien", "betreuen Sie Studierende"),
+		L("betreuen Sie Kunden", "erstellen Sie Angebote"),
+	},
 };
-static const char *const de_titles[] = {
-	"Softwareentwickler", "Werkstudent Logistik", "Elektroniker für Betriebstechnik",
-	"Vertriebsmitarbeiter Innendienst", "Ingenieur Maschinenbau", "Projektleiter",
-	"Sachbearbeiter Einkauf", "Pflegefachkraft", "Lagerist", "Mechatroniker",
-	"Wissenschaftlicher Mitarbeiter", "Berufskraftfahrer",
+
+static const char *const fam_skills[N_FAM][12] = {
+	L("Python", "Java", "C++", "C#", "SQL", "Kubernetes", "Docker", "React", "TypeScript", "Rust"),
+	L("SolidWorks", "MATLAB", "Simulink", "FPGA", "VHDL", "LabVIEW", "AutoCAD", "PLC programming", "Siemens TIA Portal"),
+	L("BIG registration", "wound care", "Epic", "GCP", "ISO 13485"),
+	L("SAP", "Excel", "WMS", "Lean Six Sigma", "forklift certificate"),
+	L("Python", "MATLAB", "cleanroom techniques", "LaTeX", "statistics"),
+	L("Excel", "Power BI", "SAP", "Salesforce", "Scrum", "AFAS"),
 };
+#undef L
+
+static int count_list(const char *const *v)
+{
+	int n = 0;
+
+	while (v[n])
+		n++;
+	return n;
+}
 
 static const char *const skills[] = {
 	"Python", "Java", "C++", "C#", "SQL", "Kubernetes", "Docker", "MATLAB", "SolidWorks",
@@ -275,7 +365,7 @@ static enum tj_code expand(struct buf *b, const char *tpl, const char *title,
 		case 'T': rc = buf_adds(b, title); break;
 		case 'E': rc = buf_adds(b, employer); break;
 		case 'C': rc = buf_adds(b, town); break;
-		case 'S': rc = buf_adds(b, PICK(skills)); break;
+		case 'S': rc = buf_adds(b, skills[rint_(COUNT(skills))]); break;
 		default: rc = buf_addc(b, *p);
 		}
 	}
@@ -342,7 +432,8 @@ static enum tj_code make_posting(struct gen *g, long i)
 	const struct town *t = &towns[rint_(4) ? e->town : rint_(COUNT(towns) - 4)];
 	int r = rint_(100), target = 300 + rint_(201);
 	const char *const *pool;
-	int pool_n;
+	int pool_n, li;
+	enum family fam;
 	const char *prefix, *base;
 	struct buf d;
 	char s[512];
@@ -354,19 +445,16 @@ static enum tj_code make_posting(struct gen *g, long i)
 	g->employer_id = e->id;
 	g->lang = !strcmp(e->kind, "de") ? (rint_(5) ? "de" : "en")
 		  : r < 58 ? "en" : "nl";
-	if (!strcmp(g->lang, "en")) {
-		base = PICK(en_titles);
-		pool = en_sent;
-		pool_n = COUNT(en_sent);
-	} else if (!strcmp(g->lang, "nl")) {
-		base = PICK(nl_titles);
-		pool = nl_sent;
-		pool_n = COUNT(nl_sent);
-	} else {
-		base = PICK(de_titles);
-		pool = de_sent;
-		pool_n = COUNT(de_sent);
-	}
+	li = !strcmp(g->lang, "en") ? 0 : !strcmp(g->lang, "nl") ? 1 : 2;
+	/* the employer's kind makes some families likelier */
+	fam = !strcmp(e->kind, "health") && rint_(3) ? FAM_HEALTH
+	      : !strcmp(e->kind, "edu") && rint_(2) ? FAM_EDU
+	      : !strcmp(e->kind, "logistics") && rint_(2) ? FAM_LOG
+	      : !strcmp(e->kind, "tech") && rint_(2) ? (rint_(2) ? FAM_SW : FAM_ENG)
+	      : (enum family)rint_(N_FAM);
+	base = titles[li][fam][rint_(count_list(titles[li][fam]))];
+	pool = li == 0 ? en_sent : li == 1 ? nl_sent : de_sent;
+	pool_n = li == 0 ? COUNT(en_sent) : li == 1 ? COUNT(nl_sent) : COUNT(de_sent);
 	prefix = level_prefix(g->lang, &g->level);
 	snprintf(g->title, sizeof(g->title), "%s%s", prefix, base);
 	/* international label, consistent with a sentence in the text */
@@ -381,6 +469,24 @@ static enum tj_code make_posting(struct gen *g, long i)
 	}
 	g->dutch_required = !strcmp(g->intl, "no");
 	uint64_t used = 0;
+
+	/* a tasks section and a skills line specific to the family */
+	{
+		static const char *const head[3] = { "Your tasks:", "Wat ga je doen?", "Ihre Aufgaben:" };
+		static const char *const req[3] = { "You bring experience with", "Je hebt kennis van",
+						    "Sie bringen Kenntnisse in" };
+		const char *const *tl = tasks[li][fam], *const *sk = fam_skills[fam];
+		int nt = count_list(tl), ns = count_list(sk), k0 = rint_(nt), want = 2 + rint_(nt - 1);
+
+		rc = buf_addf(&d, "%s\n", head[li]);
+		for (int k = 0; k < want && !rc; k++)
+			rc = buf_addf(&d, "- %s%s\n", li == 0 ? "you " : "", tl[(k0 + k) % nt]);
+		int s1 = rint_(ns), s2 = (s1 + 1 + rint_(ns - 1)) % ns;
+
+		if (!rc)
+			rc = buf_addf(&d, "\n%s %s, %s%s.\n\n", req[li], sk[s1], sk[s2],
+				      li == 2 ? " mit" : "");
+	}
 
 	while (!rc && words(buf_str(&d)) < (size_t)target) {
 		int k = rint_(pool_n);
