@@ -62,7 +62,8 @@ enum tj_code h_jobs_search(struct api_req *rq, struct api_resp *rs)
 
 	search_params_init(&p);
 	if ((rc = params_from_request(rq, &p)) || (rc = api_jobcache(rq, &jc)) ||
-	    (rc = api_db(rq, &db)) || (rc = search_run(db, jc, &p, &r)))
+	    (rc = api_db(rq, &db)) || (rc = search_params_settle(db, &p)) ||
+	    (rc = search_run(db, jc, &p, &r)))
 		goto out;
 	if (r.more && r.n_hits)
 		search_cursor_encode(&p, &r.hits[r.n_hits - 1], api_cursor_key(rq->srv), cursor);
@@ -326,7 +327,7 @@ enum tj_code h_jobs_feed(struct api_req *rq, struct api_resp *rs)
 		goto out;
 	p.sort = SORT_DATE;     /* a feed is a chronology, whatever q is */
 	if ((rc = api_jobcache(rq, &jc)) || (rc = api_db(rq, &db)) ||
-	    (rc = search_run(db, jc, &p, &r)))
+	    (rc = search_params_settle(db, &p)) || (rc = search_run(db, jc, &p, &r)))
 		goto out;
 	rc = write_feed(rq, &p, &r, &rs->body);
 out:

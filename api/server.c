@@ -611,7 +611,7 @@ static void send_response(struct mg_connection *conn, const struct api_resp *rs,
 	struct buf h;
 	bool has_body = rs->status != 204 && rs->status != 304;
 
-	buf_init(&h, 8192);
+	buf_init(&h, 0);
 	if (buf_addf(&h, "HTTP/1.1 %d %s\r\n", rs->status, status_text(rs->status)) ||
 	    (has_body && buf_addf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 				  rs->content_type ? rs->content_type : "application/json; charset=utf-8",
@@ -634,10 +634,15 @@ static void send_response(struct mg_connection *conn, const struct api_resp *rs,
 		mg_printf(conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
 		return;
 	}
+	/* one write for headers and body: two small writes would meet Nagle's
+	 * algorithm and the client's delayed ACK, a 40 ms stall per response */
+	if (has_body && !head && body->len && buf_add(&h, body->data, body->len)) {
+		buf_release(&h);
+		mg_printf(conn, "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+		return;
+	}
 	mg_write(conn, h.data, h.len);
 	buf_release(&h);
-	if (has_body && !head && body->len)
-		mg_write(conn, body->data, body->len);
 	si->sent = has_body && !head ? body->len : 0;
 }
 

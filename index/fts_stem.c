@@ -13,6 +13,10 @@
  *             synonyms, which FTS5 treats as "either": "engineers" looks for
  *             {engin, engineer}.  The surface form need not be searched:
  *             every indexed surface form has its stems indexed beside it.
+ *             search.c instead writes each term twice, marked for one
+ *             stemmer each, ("\x01w" OR "\x02w"): the same matches, but FTS5
+ *             ORs two doclists instead of merging synonym position lists
+ *             row by row (3x faster for a word in a third of the postings).
  *   prefix    a prefix query ("ontwikk"*) is matched against the surface
  *             forms, unstemmed: stemming half a word is meaningless.
  *   aux       snippet() and highlight() get the surface forms only.
@@ -36,6 +40,7 @@
 #include "fts_stem.h"
 
 #include <libstemmer.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +56,7 @@ struct tok_ctx {
 	struct tj_tokenizer *t;
 	void *ctx;
 	int flags;
+	int only;                       /* query: 0 both stems, 1 English, 2 Dutch */
 	int (*xtoken)(void *, int, const char *, int, int, int);
 };
 
@@ -158,23 +164,82 @@ static int on_token(void *p, int tflags, const char *tok, int n, int start, int 
 	if (!(c->flags & FTS5_TOKENIZE_QUERY) &&
 	    (rc = emit(c, &e, tflags, tok, n, start, end)) != SQLITE_OK)
 		return rc;
-	s = sb_stemmer_stem(c->t->en, (const sb_symbol *)tok, n);
-	if (!s)
-		return SQLITE_NOMEM;
-	rc = emit(c, &e, tflags, (const char *)s, sb_stemmer_length(c->t->en), start, end);
-	if (rc != SQLITE_OK)
-		return rc;
+	if (c->only != 2) {
+		s = sb_stemmer_stem(c->t->en, (const sb_symbol *)tok, n);
+		if (!s)
+			return SQLITE_NOMEM;
+		rc = emit(c, &e, tflags, (const char *)s, sb_stemmer_length(c->t->en), start, end);
+		if (rc != SQLITE_OK || c->only == 1)
+			return rc;
+	}
 	s = sb_stemmer_stem(c->t->nl, (const sb_symbol *)tok, n);
 	if (!s)
 		return SQLITE_NOMEM;
 	return emit(c, &e, tflags, (const char *)s, sb_stemmer_length(c->t->nl), start, end);
 }
 
+/* Counts the tokens of a query phrase and whether, for a single token,
+ * both stemmers agree. */
+struct probe {
+	struct tj_tokenizer *t;
+	int tokens;
+	bool same;
+};
+
+static int probe_token(void *p, int tflags, const char *tok, int n, int start, int end)
+{
+	struct probe *pr = p;
+	const sb_symbol *s;
+	char en[MAX_STEM_TOKEN * 2];
+	int en_n;
+
+	(void)tflags;
+	(void)start;
+	(void)end;
+	if (tflags & FTS5_TOKEN_COLOCATED)
+		return SQLITE_OK;
+	if (++pr->tokens > 1 || n > MAX_STEM_TOKEN) {
+		pr->same = false;
+		return SQLITE_OK;
+	}
+	if (!(s = sb_stemmer_stem(pr->t->en, (const sb_symbol *)tok, n)))
+		return SQLITE_NOMEM;
+	en_n = sb_stemmer_length(pr->t->en);
+	if (en_n > (int)sizeof(en))
+		return SQLITE_OK;
+	memcpy(en, s, (size_t)en_n);
+	if (!(s = sb_stemmer_stem(pr->t->nl, (const sb_symbol *)tok, n)))
+		return SQLITE_NOMEM;
+	pr->same = sb_stemmer_length(pr->t->nl) == en_n && !memcmp(s, en, (size_t)en_n);
+	return SQLITE_OK;
+}
+
 static int tj_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
 		       int (*xtoken)(void *, int, const char *, int, int, int))
 {
 	struct tj_tokenizer *t = (struct tj_tokenizer *)p;
-	struct tok_ctx c = { t, ctx, flags, xtoken };
+	struct tok_ctx c = { t, ctx, flags, 0, xtoken };
+	struct probe pr = { t, 0, false };
+
+	/* a query phrase may start with a marker byte choosing one stemmer
+	 * (search.c writes them; user text cannot hold control bytes) */
+	if ((flags & FTS5_TOKENIZE_QUERY) && n > 0 && (text[0] == FTS_STEM_ONLY_EN ||
+						      text[0] == FTS_STEM_ONLY_NL)) {
+		c.only = text[0] == FTS_STEM_ONLY_EN ? 1 : 2;
+		text++;
+		n--;
+		/* The Dutch half of a one-word term whose stems agree would only
+		 * repeat the English half: emit nothing (an empty phrase, which
+		 * matches nothing inside the OR). */
+		if (c.only == 2) {
+			int rc = t->parent.xTokenize(t->parent_tok, &pr, flags, text, n, probe_token);
+
+			if (rc != SQLITE_OK)
+				return rc;
+			if (pr.tokens == 1 && pr.same)
+				return SQLITE_OK;
+		}
+	}
 
 	return t->parent.xTokenize(t->parent_tok, &c, flags, text, n, on_token);
 }

@@ -37,6 +37,7 @@
  * search_run for the two-phase plan used when that is too slow.
  */
 #include "search.h"
+#include "fts_stem.h"
 #include "jobcache.h"
 
 #include <errno.h>
@@ -147,26 +148,39 @@ static bool is_space(char c)
 	return c == ' ' || ((unsigned char)c < 0x20 && c != 0) || c == 0x7F;
 }
 
-/* Emit one term as FTS5 string(s). */
+static enum tj_code emit_string(struct buf *b, const struct term *t, char marker, bool star)
+{
+	enum tj_code rc = buf_addc(b, '"');
+
+	if (!rc && marker)
+		rc = buf_addc(b, marker);
+	for (size_t i = 0; i < t->n && !rc; i++)
+		rc = buf_addc(b, is_space(t->s[i]) ? ' ' : t->s[i]);
+	if (!rc)
+		rc = buf_addc(b, '"');
+	if (!rc && star)
+		rc = buf_addc(b, '*');
+	return rc;
+}
+
+/*
+ * Emit one term: ("\x01w" OR "\x02w"), the English and the Dutch stemming
+ * of it (fts_stem.h explains why not one synonym term), and for the last
+ * word while typing also "w"*, the unstemmed prefix.
+ */
 static enum tj_code emit_term(struct buf *b, const struct term *t)
 {
-	enum tj_code rc = TJ_OK;
+	enum tj_code rc = buf_addc(b, '(');
 
-	if (t->prefix)
-		rc = buf_addc(b, '(');
-	for (int pass = 0; pass < (t->prefix ? 2 : 1) && !rc; pass++) {
-		if (pass)
-			rc = buf_adds(b, " OR ");
-		if (!rc)
-			rc = buf_addc(b, '"');
-		for (size_t i = 0; i < t->n && !rc; i++)
-			rc = buf_addc(b, is_space(t->s[i]) ? ' ' : t->s[i]);
-		if (!rc)
-			rc = buf_addc(b, '"');
-		if (!rc && t->prefix && !pass)
-			rc = buf_addc(b, '*');
-	}
-	if (!rc && t->prefix)
+	if (!rc && t->prefix && !(rc = emit_string(b, t, 0, true)))
+		rc = buf_adds(b, " OR ");
+	if (!rc)
+		rc = emit_string(b, t, FTS_STEM_ONLY_EN, false);
+	if (!rc)
+		rc = buf_adds(b, " OR ");
+	if (!rc)
+		rc = emit_string(b, t, FTS_STEM_ONLY_NL, false);
+	if (!rc)
 		rc = buf_addc(b, ')');
 	return rc;
 }
@@ -241,6 +255,7 @@ void search_query_release(struct search_query *q)
 	free(q->exclude);
 	free(q->suggest);
 	free(q->tier0);
+	free(q->probe);
 	free(q->understood);
 	memset(q, 0, sizeof(*q));
 }
@@ -316,7 +331,15 @@ enum tj_code search_translate(const char *text, bool prefix, struct search_query
 
 	out->n_terms = n;
 	buf_init(&b, 0);
-	if (n_pos) {
+	if (n && t[n - 1].prefix) {
+		struct term exact = t[n - 1];
+
+		exact.prefix = false;
+		rc = emit_term(&b, &exact);
+		if (!rc && !(out->probe = buf_detach(&b, NULL)))
+			rc = TJ_ENOMEM;
+	}
+	if (!rc && n_pos) {
 		rc = n_pos < n ? buf_addc(&b, '(') : TJ_OK;
 		if (!rc)
 			rc = emit_groups(&b, t, n, n_groups, false);
@@ -673,6 +696,26 @@ enum tj_code search_params_finish(struct search_params *p)
 	if (!p->query.match)
 		p->sort = SORT_DATE;
 	return TJ_OK;
+}
+
+enum tj_code search_params_settle(struct db *db, struct search_params *p)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+	bool row = false;
+
+	if (!p->query.probe)
+		return TJ_OK;
+	rc = db_prepare(db, &st, "SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?1 LIMIT 1");
+	if (!rc)
+		rc = db_bind_text(st, 1, p->query.probe);
+	if (!rc)
+		rc = db_step(st, &row);
+	db_finalize(st);
+	if (rc || !row)
+		return rc;
+	search_query_release(&p->query);
+	return search_translate(p->q, false, &p->query);
 }
 
 /* ---- cursors (SipHash-2-4) ------------------------------------------ */
@@ -1073,10 +1116,65 @@ static void hit_release(struct search_hit *h)
 	}
 }
 
+/*
+ * Snippets for all hits of the page in one statement.  One statement per
+ * hit (MATCH ... AND rowid = ?) would set the query up again for each: for
+ * a prefix term that means merging the doclists of every word with that
+ * prefix, 20 times.  Instead FTS5 walks the matches between the smallest
+ * and largest id once (rowids only), and the unary + keeps the IN list from
+ * being used as 20 separate lookups; snippet() runs for the listed rows only.
+ */
+static enum tj_code fetch_snippets(struct db *db, const char *match, struct search_result *r)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf ids, b;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	enum tj_code rc = TJ_OK;
+	bool row;
+
+	buf_init(&ids, 0);
+	buf_init(&b, 0);
+	for (size_t i = 0; i < r->n_hits && !rc; i++) {
+		lo = r->hits[i].id < lo ? r->hits[i].id : lo;
+		hi = r->hits[i].id > hi ? r->hits[i].id : hi;
+		rc = buf_addf(&ids, "%s%lld", i ? "," : "[", (long long)r->hits[i].id);
+	}
+	if (!rc && r->n_hits)
+		rc = buf_addc(&ids, ']');
+	if (rc || !r->n_hits)
+		goto out;
+	if ((rc = db_prepare(db, &st, "SELECT rowid, snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
+			     " FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
+			     " AND +rowid IN (SELECT value FROM json_each(?4))")) ||
+	    (rc = db_bind_text(st, 1, match)) || (rc = db_bind_int(st, 2, lo)) ||
+	    (rc = db_bind_int(st, 3, hi)) || (rc = db_bind_text(st, 4, buf_str(&ids))))
+		goto out;
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		for (size_t i = 0; i < r->n_hits && !rc; i++) {
+			if (r->hits[i].id != id)
+				continue;
+			buf_reset(&b);
+			rc = search_html_escape(&b, db_col_text(st, 1) ? db_col_text(st, 1) : "");
+			if (!rc) {
+				free(r->hits[i].snippet);
+				if (!(r->hits[i].snippet = buf_detach(&b, NULL)))
+					rc = tj_error(TJ_ENOMEM, "out of memory");
+			}
+		}
+	}
+out:
+	db_finalize(st);
+	buf_release(&ids);
+	buf_release(&b);
+	return rc;
+}
+
 static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 			       const struct cand *c, size_t n, struct search_result *r)
 {
-	sqlite3_stmt *row = NULL, *snip = NULL;
+	sqlite3_stmt *row = NULL;
 	struct buf b;
 	enum tj_code rc;
 	bool found, oom = false;
@@ -1086,12 +1184,6 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 			"SELECT title, employer, city, url, language, intl_label, dutch_required,"
 			" level, employment_type, date_posted, first_seen, state, remote,"
 			" substr(description, 1, 400) FROM jobs WHERE id = ?1");
-	if (!rc && p->query.match)
-		rc = db_prepare(db, &snip,
-				"SELECT snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
-				" FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid = ?2");
-	if (!rc && snip)
-		rc = db_bind_text(snip, 1, p->query.match);
 	if (!rc && n && !(r->hits = calloc(n, sizeof(*r->hits))))
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -1119,16 +1211,9 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 		h->first_seen = sqlite3_column_int64(row, 10);
 		h->state = dup_col(row, 11, &oom);
 		h->remote = dup_col(row, 12, &oom);
+		/* the lead of the description; replaced below when q matched in it */
 		buf_reset(&b);
-		if (snip) {
-			sqlite3_reset(snip);
-			if ((rc = db_bind_int(snip, 2, c[i].id)) || (rc = db_step(snip, &found)))
-				break;
-			rc = found ? search_html_escape(&b, db_col_text(snip, 0) ? db_col_text(snip, 0) : "")
-				   : TJ_OK;
-		} else {
-			rc = lead_snippet(&b, db_col_text(row, 13));
-		}
+		rc = lead_snippet(&b, db_col_text(row, 13));
 		if (!rc && !(h->snippet = buf_detach(&b, NULL)))
 			oom = true;
 		if (oom)
@@ -1136,7 +1221,8 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 	}
 	buf_release(&b);
 	db_finalize(row);
-	db_finalize(snip);
+	if (!rc && p->query.match)
+		rc = fetch_snippets(db, p->query.match, r);
 	return rc;
 }
 

@@ -45,6 +45,8 @@ struct search_query {
 	char *suggest;      /* positive terms restricted to the title column, or NULL */
 	char *tier0;        /* positive terms in title, employer or city, or NULL */
 	char *understood;   /* the query as parsed, for echoing back: "" if empty */
+	char *probe;        /* with prefix matching: the last word alone ("word"),
+			       for search_params_settle(); else NULL */
 	int n_terms;        /* terms kept (positive + excluded) */
 };
 
@@ -109,6 +111,17 @@ enum tj_code search_params_set(struct search_params *p, const char *key, const c
 
 /* Call after the last search_params_set(): translates q, settles the sort. */
 enum tj_code search_params_finish(struct search_params *p) TJ_WUR;
+
+/*
+ * Decide whether the last word needs prefix matching after all: when it is
+ * a word the index knows (it matches a posting as typed, stemmed), it is
+ * taken as finished and matched exactly - its inflections are found through
+ * the stems anyway - and only an unknown fragment ("ontw") is expanded as a
+ * prefix.  Expanding a common complete word would merge the postings of
+ * every word sharing its start, the most expensive thing FTS5 does.
+ * Call after search_params_finish().  Errors: TJ_EDB.
+ */
+enum tj_code search_params_settle(struct db *db, struct search_params *p) TJ_WUR;
 
 /* One result.  Strings owned by the result. */
 struct search_hit {

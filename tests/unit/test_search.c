@@ -12,9 +12,45 @@
 
 /* ---- translation ---------------------------------------------------- */
 
+/*
+ * Expected FTS5 text is written in a shorthand: <w> is one term, searched
+ * with each stemmer, ("\x01w" OR "\x02w"); <w*> is the last word while
+ * typing, ("w"* OR "\x01w" OR "\x02w").
+ */
+static char *expand(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	for (; *s; s++) {
+		const char *close = *s == '<' ? strchr(s, '>') : NULL;
+
+		if (!close) {
+			assert_int_equal(buf_addc(&b, *s), TJ_OK);
+			continue;
+		}
+		/* a word ending in '*' inside <> is a prefix term */
+		{
+			int n = (int)(close - s - 1);
+			bool star = n > 0 && s[n] == '*';
+
+			if (star)
+				n--;
+			if (star)
+				assert_int_equal(buf_addf(&b, "(\"%.*s\"* OR ", n, s + 1), TJ_OK);
+			else
+				assert_int_equal(buf_addc(&b, '('), TJ_OK);
+			assert_int_equal(buf_addf(&b, "\"\x01%.*s\" OR \"\x02%.*s\")", n, s + 1, n, s + 1),
+					 TJ_OK);
+		}
+		s = close;
+	}
+	return buf_detach(&b, NULL);
+}
+
 struct tcase {
 	const char *in;
-	const char *match;      /* NULL: no positive part */
+	const char *match;      /* NULL: no positive part; shorthand above */
 	const char *exclude;    /* NULL: nothing excluded */
 	const char *understood;
 };
@@ -22,47 +58,47 @@ struct tcase {
 static const struct tcase cases[] = {
 	{ "", NULL, NULL, "" },
 	{ "   ", NULL, NULL, "" },
-	{ "python", "(\"python\"* OR \"python\")", NULL, "python*" },
-	{ "python ", "\"python\"", NULL, "python" },
-	{ "software engineer", "\"software\" AND (\"engineer\"* OR \"engineer\")", NULL,
+	{ "python", "<python*>", NULL, "python*" },
+	{ "python ", "<python>", NULL, "python" },
+	{ "software engineer", "<software> AND <engineer*>", NULL,
 	  "software engineer*" },
-	{ "software engineer ", "\"software\" AND \"engineer\"", NULL, "software engineer" },
-	{ "\"data science\"", "\"data science\"", NULL, "\"data science\"" },
-	{ "\"data science", "\"data science\"", NULL, "\"data science\"" },       /* unbalanced */
+	{ "software engineer ", "<software> AND <engineer>", NULL, "software engineer" },
+	{ "\"data science\"", "<data science>", NULL, "\"data science\"" },
+	{ "\"data science", "<data science>", NULL, "\"data science\"" },       /* unbalanced */
 	{ "\"", NULL, NULL, "" },
 	{ "\"\"", NULL, NULL, "" },
 	{ "\"\"\"", NULL, NULL, "" },
-	{ "java OR kotlin ", "(\"java\" OR \"kotlin\")", NULL, "(java OR kotlin)" },
-	{ "java OR kotlin developer ", "(\"java\" OR \"kotlin\") AND \"developer\"", NULL,
+	{ "java OR kotlin ", "(<java> OR <kotlin>)", NULL, "(java OR kotlin)" },
+	{ "java OR kotlin developer ", "(<java> OR <kotlin>) AND <developer>", NULL,
 	  "(java OR kotlin) developer" },
-	{ "OR java ", "\"java\"", NULL, "java" },                               /* dangling OR */
-	{ "java OR", "\"java\"", NULL, "java" },
-	{ "java or kotlin ", "\"java\" AND \"or\" AND \"kotlin\"", NULL, "java or kotlin" },
-	{ "developer -senior", "(\"developer\") NOT (\"senior\")", "\"senior\"",
+	{ "OR java ", "<java>", NULL, "java" },                               /* dangling OR */
+	{ "java OR", "<java>", NULL, "java" },
+	{ "java or kotlin ", "<java> AND <or> AND <kotlin>", NULL, "java or kotlin" },
+	{ "developer -senior", "(<developer>) NOT (<senior>)", "<senior>",
 	  "developer -senior" },
-	{ "developer -\"team lead\"", "(\"developer\") NOT (\"team lead\")", "\"team lead\"",
+	{ "developer -\"team lead\"", "(<developer>) NOT (<team lead>)", "<team lead>",
 	  "developer -\"team lead\"" },
-	{ "-senior", NULL, "\"senior\"", "-senior" },
-	{ "- senior ", "\"senior\"", NULL, "senior" },                           /* lone dash */
+	{ "-senior", NULL, "<senior>", "-senior" },
+	{ "- senior ", "<senior>", NULL, "senior" },                           /* lone dash */
 	{ "*", NULL, NULL, "" },
 	{ "^", NULL, NULL, "" },
-	{ "python*", "(\"python*\"* OR \"python*\")", NULL, "python**" },
-	{ "NEAR(a b) ", "\"NEAR(a\" AND \"b)\"", NULL, "NEAR(a b)" },
-	{ "NEAR(", "(\"NEAR(\"* OR \"NEAR(\")", NULL, "NEAR(*" },
-	{ "a AND b NOT c ", "\"a\" AND \"AND\" AND \"b\" AND \"NOT\" AND \"c\"", NULL,
+	{ "python*", "<python**>", NULL, "python**" },
+	{ "NEAR(a b) ", "<NEAR(a> AND <b)>", NULL, "NEAR(a b)" },
+	{ "NEAR(", "<NEAR(*>", NULL, "NEAR(*" },
+	{ "a AND b NOT c ", "<a> AND <AND> AND <b> AND <NOT> AND <c>", NULL,
 	  "a AND b NOT c" },
-	{ "'; DROP TABLE jobs; -- ", "\"DROP\" AND \"TABLE\" AND \"jobs;\"", NULL,
+	{ "'; DROP TABLE jobs; -- ", "<DROP> AND <TABLE> AND <jobs;>", NULL,
 	  "DROP TABLE jobs;" },
-	{ "title:engineer ", "\"title:engineer\"", NULL, "title:engineer" },
-	{ "{title}: x ", "\"{title}:\" AND \"x\"", NULL, "{title}: x" },
-	{ "^engineer ", "\"^engineer\"", NULL, "^engineer" },
-	{ "c++ c# ", "\"c++\" AND \"c#\"", NULL, "c++ c#" },
-	{ "Münster ", "\"Münster\"", NULL, "Münster" },
-	{ "€ 50000 ", "\"50000\"", NULL, "50000" },                              /* symbol dropped */
-	{ "tab\there ", "\"tab\" AND \"here\"", NULL, "tab here" },
-	{ "e", "\"e\"", NULL, "e" },                                            /* 1 char: no prefix */
-	{ "\"open\" ended", "\"open\" AND (\"ended\"* OR \"ended\")", NULL, "\"open\" ended*" },
-	{ "-", "(\"-\"* OR \"-\")", NULL, "-*" },
+	{ "title:engineer ", "<title:engineer>", NULL, "title:engineer" },
+	{ "{title}: x ", "<{title}:> AND <x>", NULL, "{title}: x" },
+	{ "^engineer ", "<^engineer>", NULL, "^engineer" },
+	{ "c++ c# ", "<c++> AND <c#>", NULL, "c++ c#" },
+	{ "Münster ", "<Münster>", NULL, "Münster" },
+	{ "€ 50000 ", "<50000>", NULL, "50000" },                              /* symbol dropped */
+	{ "tab\there ", "<tab> AND <here>", NULL, "tab here" },
+	{ "e", "<e>", NULL, "e" },                                            /* 1 char: no prefix */
+	{ "\"open\" ended", "<open> AND <ended*>", NULL, "\"open\" ended*" },
+	{ "-", "<-*>", NULL, "-*" },
 };
 
 static void test_translate_table(void **state)
@@ -79,14 +115,19 @@ static void test_translate_table(void **state)
 			search_query_release(&q);
 			continue;
 		}
+		char *match = c->match ? expand(c->match) : NULL;
+		char *exclude = c->exclude ? expand(c->exclude) : NULL;
+
 		if (search_translate(c->in, true, &q))
 			fail_msg("case %zu [%s]: %s", i, c->in, tj_errmsg());
-		if (c->match == NULL ? q.match != NULL : !q.match || strcmp(q.match, c->match))
+		if (match == NULL ? q.match != NULL : !q.match || strcmp(q.match, match))
 			fail_msg("case %zu [%s]: match [%s], want [%s]", i, c->in,
-				 q.match ? q.match : "(null)", c->match ? c->match : "(null)");
-		if (c->exclude == NULL ? q.exclude != NULL : !q.exclude || strcmp(q.exclude, c->exclude))
+				 q.match ? q.match : "(null)", match ? match : "(null)");
+		if (exclude == NULL ? q.exclude != NULL : !q.exclude || strcmp(q.exclude, exclude))
 			fail_msg("case %zu [%s]: exclude [%s], want [%s]", i, c->in,
-				 q.exclude ? q.exclude : "(null)", c->exclude ? c->exclude : "(null)");
+				 q.exclude ? q.exclude : "(null)", exclude ? exclude : "(null)");
+		free(match);
+		free(exclude);
 		if (strcmp(q.understood, c->understood))
 			fail_msg("case %zu [%s]: understood [%s], want [%s]", i, c->in,
 				 q.understood, c->understood);
@@ -100,8 +141,12 @@ static void test_translate_no_prefix(void **state)
 
 	(void)state;
 	assert_int_equal(search_translate("engineer", false, &q), TJ_OK);
-	assert_string_equal(q.match, "\"engineer\"");
-	assert_string_equal(q.suggest, "{title} : (\"engineer\")");
+	assert_string_equal(q.match, "(\"\x01" "engineer\" OR \"\x02" "engineer\")");
+	assert_string_equal(q.suggest, "{title} : ((\"\x01" "engineer\" OR \"\x02" "engineer\"))");
+	assert_null(q.probe);
+	search_query_release(&q);
+	assert_int_equal(search_translate("engineer", true, &q), TJ_OK);
+	assert_string_equal(q.probe, "(\"\x01" "engineer\" OR \"\x02" "engineer\")");
 	search_query_release(&q);
 	assert_int_equal(search_translate(NULL, true, &q), TJ_OK);
 	assert_null(q.match);
