@@ -395,9 +395,17 @@ enum tj_code search_translate(const char *text, bool prefix, struct search_query
 enum tj_code search_html_escape(struct buf *b, const char *s)
 {
 	enum tj_code rc = TJ_OK;
-	bool open = false;
+	bool open = false, space = false;
 
 	for (; *s && !rc; s++) {
+		/* runs of white space (paragraph breaks) read as one space */
+		if (is_space(*s) && *s != '\x01' && *s != '\x02') {
+			if (!space)
+				rc = buf_addc(b, ' ');
+			space = true;
+			continue;
+		}
+		space = false;
 		switch (*s) {
 		case '\x01':
 			if (!open)
@@ -415,7 +423,7 @@ enum tj_code search_html_escape(struct buf *b, const char *s)
 		case '"': rc = buf_adds(b, "&quot;"); break;
 		case '\'': rc = buf_adds(b, "&#39;"); break;
 		default:
-			rc = buf_addc(b, is_space(*s) ? ' ' : *s);
+			rc = buf_addc(b, *s);
 		}
 	}
 	if (!rc && open)

@@ -196,6 +196,9 @@ static void test_html_escape(void **state)
 	buf_reset(&b);
 	assert_int_equal(search_html_escape(&b, "\x02\x02no\x01\x01mark\x02\x02"), TJ_OK);
 	assert_string_equal(buf_str(&b), "no<mark>mark</mark>");
+	buf_reset(&b);
+	assert_int_equal(search_html_escape(&b, "a.\n\n- b \t c"), TJ_OK);
+	assert_string_equal(buf_str(&b), "a. - b c");
 	buf_release(&b);
 }
 
