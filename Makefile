@@ -84,6 +84,15 @@ $(BUILD)/bench/%: tests/bench/%.c $(OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
 
+# Benchmark helpers: tests/bench/NAME.c -> $(BUILD)/NAME, linked like a test.
+$(BUILD)/gen-corpus: tests/bench/gen_corpus.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
+
+$(BUILD)/bench-api: tests/bench/bench_api.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(OBJ) $(LDLIBS) -o $@
+
 # The runner prints each test program's result and ends with
 # "N passed, M failed"; it exits non-zero if anything failed.
 test: deps

@@ -12,9 +12,12 @@
  *   pages       the frontier and per-URL fetch state (ETag, Last-Modified)
  *   jobs        one row per posting, with classification and lifecycle
  *   job_history previous versions of a posting when it changed
- *   jobs_fts    FTS5 external-content index over jobs, kept by triggers
+ *   jobs_fts    FTS5 external-content index over jobs, kept by triggers;
+ *               tokenizer tj_stem (fts_stem.c: unicode61 + en/nl stems,
+ *               "+" and "#" kept inside tokens so "C++" and "C#" are words)
  */
 #include "db.h"
+#include "fts_stem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +95,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX jobs_source ON jobs(source_id, state);"
 	"CREATE INDEX jobs_state_date ON jobs(state, date_posted);"
 	"CREATE INDEX jobs_page ON jobs(page_url);"
+	/* covering index for the API's attribute snapshot (index/jobcache.c):
+	 * reading these columns from the table would walk every description's
+	 * overflow pages */
+	"CREATE INDEX jobs_attrs ON jobs(state, language, intl_label, city, employer, level,"
+	"  employment_type, remote, date_posted, first_seen);"
 	"CREATE TABLE job_history ("
 	"  id INTEGER PRIMARY KEY,"
 	"  job_id INTEGER NOT NULL,"
@@ -102,7 +110,8 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE jobs_fts USING fts5("
 	"  title, employer, city, description,"
 	"  content='jobs', content_rowid='id',"
-	"  tokenize='unicode61 remove_diacritics 2'"
+	"  tokenize=\"tj_stem remove_diacritics 2 tokenchars '+#'\","
+	"  prefix='2 3 4'"
 	");"
 	"CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN"
 	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
@@ -244,6 +253,12 @@ enum tj_code db_open(const char *path, bool readonly, struct db **out)
 	 * transactions rather than ever report "database is locked". */
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 1);
+	/* jobs_fts names the tj_stem tokenizer: it must exist before the
+	 * first statement that touches the table, migrations included. */
+	if ((rc = fts_stem_register(db->h))) {
+		db_close(db);
+		return rc;
+	}
 	if (!readonly) {
 		rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			     "PRAGMA foreign_keys=ON;");

@@ -1,0 +1,107 @@
+/*
+ * server.h - the HTTP API server: configuration, lifecycle, and the
+ * request/response types every handler sees.
+ *
+ * The server is civetweb with one catch-all handler that does everything
+ * routes have in common (routing, parameter checks, rate limiting, CORS,
+ * ETag/304, gzip, metrics, access log); handlers (api/h_*.c) only turn a
+ * parsed request into a status and a body.  Each civetweb worker thread owns
+ * one read-only SQLite connection, opened on first use.
+ */
+#ifndef TJ_SERVER_H
+#define TJ_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "buf.h"
+#include "db.h"
+#include "err.h"
+
+#define API_MAX_PARAMS 32
+#define API_MAX_ORIGINS 8
+
+struct api_config {
+	const char *db_path;
+	const char *listen;             /* "ADDR:PORT"; port 0 = any free port */
+	int threads;                    /* civetweb worker threads */
+	const char *origins[API_MAX_ORIGINS];   /* CORS allow-list; "*" = any */
+	int n_origins;                  /* 0 = any origin ("*") */
+	double rate;                    /* requests per second per client; 0 = unlimited */
+	double burst;                   /* bucket size; 0 = 2 * rate */
+	FILE *access_log;               /* NULL = none */
+	char listen_default[64];        /* storage for the default `listen` */
+};
+
+/* Defaults (strings borrowed; the config must outlive the server):
+ * db_default_path(), 127.0.0.1:$PORT or :8080, 8 threads, any
+ * origin, 20 req/s with bursts of 40, access log on stderr. */
+void api_config_init(struct api_config *c);
+
+struct api_server;
+
+/* Start serving in background threads.  The database is opened read-write
+ * once (creating and migrating it) before the workers start.  *out is the
+ * caller's, stopped and freed with api_server_stop().  Errors: TJ_EDB,
+ * TJ_EIO (cannot listen), TJ_ENOMEM. */
+enum tj_code api_server_start(const struct api_config *c, struct api_server **out) TJ_WUR;
+
+/* The port actually bound (useful with port 0). */
+int api_server_port(const struct api_server *s);
+
+/* Stop accepting, finish the requests in flight, close every connection
+ * and free the server.  NULL is a no-op. */
+void api_server_stop(struct api_server *s);
+
+struct api_param {
+	char *key, *value;              /* percent-decoded, NUL-terminated */
+	bool used;                      /* a handler consumed it */
+};
+
+struct route;
+
+/* One request as handlers see it.  Everything is borrowed for the call. */
+struct api_req {
+	struct api_server *srv;
+	const struct route *route;
+	const char *method;
+	const char *path;
+	const char *path_arg;           /* the {id} segment, or NULL */
+	struct api_param params[API_MAX_PARAMS];
+	int n_params;
+	const char *host;               /* Host header, for absolute links */
+	const char *query_string;       /* raw, as received, or NULL */
+	bool head;                      /* HEAD: the body is computed but not sent */
+};
+
+/* A handler's answer.  The dispatcher owns `body` and releases it. */
+struct api_resp {
+	int status;                     /* 200 unless set */
+	const char *content_type;       /* static string */
+	const char *error_code;         /* set by api_fail(): the JSON error code */
+	struct buf body;
+};
+
+/* The request's connection, opened read-only on first use (per thread). */
+enum tj_code api_db(struct api_req *rq, struct db **out) TJ_WUR;
+
+struct jobcache;
+/* The current attribute snapshot (index/jobcache.h), fresh with respect to
+ * this thread's connection; the caller drops it with jobcache_unref(). */
+enum tj_code api_jobcache(struct api_req *rq, struct jobcache **out) TJ_WUR;
+
+/* The server-wide cursor key (random per process). */
+const uint8_t *api_cursor_key(const struct api_server *s);
+
+/* Prometheus text for /metrics (counters, histogram, db gauges). */
+enum tj_code api_metrics_render(struct api_req *rq, struct buf *out) TJ_WUR;
+
+/* Set a 4xx error on the response; returns TJ_OK so a handler can
+ * `return api_fail(rs, 404, "not_found", "no job %s", id);`. */
+enum tj_code api_fail(struct api_resp *rs, int status, const char *code, const char *fmt, ...)
+	TJ_PRINTF(4, 5);
+
+/* `twentejobs serve` */
+int cmd_serve(int argc, char **argv);
+
+#endif
