@@ -388,7 +388,8 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag, 
 
 	*etag = NULL;
 	*last_modified = NULL;
-	rc = db_prepare(db, &st, "SELECT etag, last_modified FROM pages WHERE url = ?1 AND state = 'done'");
+	rc = db_prepare(db, &st, "SELECT etag, last_modified FROM pages WHERE url = ?1"
+			" AND (http_status = 200 OR http_status = 304)");
 	if (!rc && !(rc = db_bind_text(st, 1, url)))
 		rc = db_step(st, &row);
 	if (!rc && row) {

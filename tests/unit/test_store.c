@@ -256,6 +256,12 @@ static void test_page_validators(void **state)
 	assert_string_equal(lm, "Tue, 01 Dec 2026 10:00:00 GMT");
 	free(etag);
 	free(lm);
+	/* queueing the page for the next run must keep what conditional GET needs */
+	assert_int_equal(store_page_queue(f->db, "https://a/x", "acme", 3, 1), TJ_OK);
+	assert_int_equal(store_page_validators(f->db, "https://a/x", &etag, &lm), TJ_OK);
+	assert_string_equal(etag, "\"abc\"");
+	free(etag);
+	free(lm);
 	assert_int_equal(store_page_validators(f->db, "https://a/unknown", &etag, &lm), TJ_OK);
 	assert_null(etag);
 	assert_null(lm);
