@@ -115,7 +115,11 @@ static void test_schema_version(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(query_int(f->db, "PRAGMA user_version", NULL), db_schema_version());
-	assert_string_equal(query_text(f->db, "PRAGMA journal_mode", NULL) ?: "", "wal");
+	char *mode = query_text(f->db, "PRAGMA journal_mode", NULL);
+
+	assert_non_null(mode);
+	assert_string_equal(mode, "wal");
+	free(mode);
 }
 
 static void test_newer_schema_refused(void **state)
