@@ -14,7 +14,8 @@
  *       OVERRIDE/<host>/dir/index.html.gone)
  *   2. OVERRIDE/<host>/<path> exists              -> served instead
  *   3. ROOT/<host>/<path>                         -> served
- * A path ending in '/' means <path>index.html; a directory requested
+ * A path ending in '/' means <path>index.html (else index.json, index.xml:
+ * ATS feeds have slash-terminated URLs); a directory requested
  * without the slash gets a 301 to the slash form (query kept).
  * ETag is "<size>-<mtime sec>-<mtime nsec>" in hex; If-None-Match wins over
  * If-Modified-Since as RFC 9110 says.
@@ -355,14 +356,18 @@ int static_site_serve(const struct demo_app *app,
 	}
 	bases[num_bases++] = app->root;
 
-	/* Steps 2 and 3: first base that has the file wins. */
-	for (i = 0; i < num_bases; i++) {
+	/* Steps 2 and 3: first base that has the file wins.  A directory's
+	 * index is index.html, else index.json or index.xml: applicant-tracking
+	 * feeds and sitemaps live at slash-terminated URLs too. */
+	static const char *const dir_index[] = { "index.html", "index.json", "index.xml" };
+	for (i = 0; i < num_bases * (dir_request ? 3 : 1); i++) {
 		struct stat st;
 		int fd;
 		int rc;
+		size_t b = dir_request ? i / 3 : i;
 
-		if (join_path(candidate, sizeof(candidate), bases[i], req->host, rel,
-		              dir_request ? "index.html" : "")
+		if (join_path(candidate, sizeof(candidate), bases[b], req->host, rel,
+		              dir_request ? dir_index[i % 3] : "")
 		    != 0) {
 			return reply_error(r, 414, "URI too long.");
 		}
