@@ -25,7 +25,9 @@
  * (store_touch_page), so they are neither refreshed nor expired.
  *
  * Threads: the frontier and per-source counters have their own mutexes;
- * the one database connection is used under db_mu.  The classifier,
+ * every write goes through one writer thread (spider/writer.c) that
+ * commits pages in batches; workers only read, through main's connection
+ * under rdb_mu.  The classifier,
  * rules and robots policies are immutable after load and shared.
  */
 #include "crawl.h"
@@ -56,6 +58,7 @@
 #include "store.h"
 #include "url.h"
 #include "version.h"
+#include "writer.h"
 
 #define DEFAULT_DELAY_MS 2000
 #define DEFAULT_MAX_PAGES 500
@@ -65,7 +68,10 @@
 #define MAX_BACKOFF_S 300.0
 #define ROBOTS_ATTEMPTS 3
 
+struct crawl;
+
 struct source_run {
+	struct crawl *c;
 	const struct rule *rule;
 	int64_t run_id;
 	bool resumed;
@@ -84,8 +90,10 @@ struct crawl {
 	struct ruleset rules;
 	struct source_run *src;
 	size_t n_src;
-	struct db *db;
-	pthread_mutex_t db_mu;
+	struct db *db;          /* main's: set-up, then workers' reads under rdb_mu */
+	pthread_mutex_t rdb_mu;
+	struct db *wdb;         /* the writer thread's own connection */
+	struct writer *wr;      /* every write during the crawl goes through it */
 	pthread_mutex_t mu;     /* source counters */
 	struct frontier *fr;
 	struct classifier *cls;
@@ -120,8 +128,6 @@ static void count_error(struct crawl *c, struct source_run *s, const char *kind)
 	atomic_fetch_add(&c->errors_total, 1);
 }
 
-static enum tj_code store_sitemap_queue(struct crawl *c, struct source_run *s, const char *url,
-					int depth);
 static bool looks_like_sitemap(const char *url);
 
 static bool is_detail(const struct rule *r, const char *url)
@@ -168,8 +174,9 @@ static const char *run_status(const struct crawl *c, const struct source_run *s,
 	return "ok";
 }
 
-/* The source has nothing pending: write its report.  Called once. */
-static void finish_source(struct crawl *c, struct source_run *s)
+/* The source has nothing pending: write its report with db (the writer's
+ * connection during the crawl, main's after it).  Called once. */
+static void finish_source(struct crawl *c, struct source_run *s, struct db *db)
 {
 	struct run_stats st = { 0 };
 	bool complete;
@@ -192,9 +199,7 @@ static void finish_source(struct crawl *c, struct source_run *s)
 	else if (s->message)
 		snprintf(msg, sizeof(msg), "%s", s->message);
 	st.message = msg[0] ? msg : NULL;
-	pthread_mutex_lock(&c->db_mu);
-	rc = store_run_finish(c->db, s->run_id, s->rule->id, &st, &expired);
-	pthread_mutex_unlock(&c->db_mu);
+	rc = store_run_finish(db, s->run_id, s->rule->id, &st, &expired);
 	if (rc)
 		log_error("%s: cannot store the crawl report: %s", s->rule->id, tj_errmsg());
 	if (!c->opt->quiet)
@@ -204,7 +209,15 @@ static void finish_source(struct crawl *c, struct source_run *s)
 			 msg[0] ? "; " : "", msg);
 }
 
-/* One item of source s is fully processed. */
+static void finish_source_cb(void *ctx)
+{
+	struct source_run *s = ctx;
+
+	finish_source(s->c, s, s->c->wdb);
+}
+
+/* One item of source s is fully processed.  The run is finished on the
+ * writer thread, after everything the source's pages sent is committed. */
 static void item_done(struct crawl *c, struct source_run *s)
 {
 	bool last;
@@ -214,8 +227,79 @@ static void item_done(struct crawl *c, struct source_run *s)
 	if (last)
 		s->finished = true;
 	pthread_mutex_unlock(&c->mu);
-	if (last)
-		finish_source(c, s);
+	if (last && writer_call(c->wr, finish_source_cb, s)) {
+		log_error("%s: %s", s->rule->id, tj_errmsg());
+		pthread_mutex_lock(&c->mu);
+		s->finished = false;    /* main finishes it after the crawl */
+		pthread_mutex_unlock(&c->mu);
+	}
+}
+
+/* A write failed: the page's results are lost for this run, so the run
+ * must not count as complete.  Runs on the writer thread. */
+static void write_done(void *ctx, const struct wmsg *m, enum tj_code rc, long n_new)
+{
+	struct source_run *s = ctx;
+
+	(void)n_new;
+	if (!rc)
+		return;
+	(void)m;
+	count_error(s->c, s, "database");
+	pthread_mutex_lock(&s->c->mu);
+	s->incomplete = true;
+	pthread_mutex_unlock(&s->c->mu);
+}
+
+/*
+ * Hand the writer one message about url.  Copies url, etag, lm and error;
+ * takes ownership of postings/links when given (the caller's pointers are
+ * cleared).  On failure the run is marked incomplete.
+ */
+static void send_msg(struct crawl *c, struct source_run *s, unsigned ops, const char *url,
+		     long http_status, const char *etag, const char *lm, const char *error,
+		     struct posting **postings, size_t *n_postings, char ***links, size_t *n_links,
+		     int link_depth)
+{
+	struct wmsg *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		goto oom;
+	m->ops = ops;
+	m->source_id = s->rule->id;
+	m->run_id = s->run_id;
+	m->http_status = http_status;
+	m->link_depth = link_depth;
+	m->done = write_done;
+	m->ctx = s;
+	if (postings) {
+		m->postings = *postings;
+		m->n_postings = *n_postings;
+		*postings = NULL;
+		*n_postings = 0;
+	}
+	if (links) {
+		m->links = *links;
+		m->n_links = *n_links;
+		*links = NULL;
+		*n_links = 0;
+	}
+	if (!(m->url = strdup(url)) || (etag && !(m->etag = strdup(etag))) ||
+	    (lm && !(m->last_modified = strdup(lm))) || (error && !(m->error = strdup(error)))) {
+		wmsg_free(m);
+		goto oom;
+	}
+	if (!writer_send(c->wr, m))
+		return;
+	log_error("%s: %s", s->rule->id, tj_errmsg());
+	goto fail;
+oom:
+	log_error("%s: out of memory recording '%s'", s->rule->id, url);
+fail:
+	count_error(c, s, "database");
+	pthread_mutex_lock(&c->mu);
+	s->incomplete = true;
+	pthread_mutex_unlock(&c->mu);
 }
 
 /* Queue a URL for source s (frontier only; the DB row is written by the
@@ -266,42 +350,6 @@ static bool want_link(struct crawl *c, struct source_run *s, const char *url, in
 	return true;
 }
 
-/* Store everything one fetched page yields, in one transaction. */
-static enum tj_code store_page(struct crawl *c, struct source_run *s, const struct frontier_item *it,
-			       const struct fetch_response *resp, struct page_result *pr,
-			       char **links, size_t n_links, long *n_new)
-{
-	enum tj_code rc;
-
-	*n_new = 0;
-	pthread_mutex_lock(&c->db_mu);
-	if ((rc = db_begin(c->db)))
-		goto out;
-	for (size_t i = 0; i < pr->n_postings; i++) {
-		enum store_outcome oc;
-		struct posting *p = &pr->postings[i];
-
-		if (!p->title || !p->url)
-			continue;
-		if ((rc = store_posting(c->db, p, it->url, s->run_id, &oc)))
-			goto out;
-		if (oc == STORE_NEW)
-			(*n_new)++;
-	}
-	for (size_t i = 0; i < n_links; i++)
-		if ((rc = store_page_queue(c->db, links[i], s->rule->id, s->run_id, it->depth + 1)))
-			goto out;
-	if ((rc = store_page_fetched(c->db, it->url, s->rule->id, s->run_id, resp->http_status,
-				     resp->etag, resp->last_modified, NULL)))
-		goto out;
-	rc = db_commit(c->db);
-out:
-	if (rc)
-		db_rollback(c->db);
-	pthread_mutex_unlock(&c->db_mu);
-	return rc;
-}
-
 static void process_body(struct crawl *c, int si, const struct frontier_item *it,
 			 const struct fetch_response *resp)
 {
@@ -309,8 +357,7 @@ static void process_body(struct crawl *c, int si, const struct frontier_item *it
 	struct extract_opts eo = { 0 };
 	struct page_result pr = { 0 };
 	char **links = NULL;
-	size_t n_links = 0;
-	long n_new = 0;
+	size_t n_links = 0, n_postings;
 	bool follows;
 	enum tj_code rc;
 
@@ -326,7 +373,16 @@ static void process_body(struct crawl *c, int si, const struct frontier_item *it
 			s->incomplete = true;
 			pthread_mutex_unlock(&c->mu);
 		}
+		send_msg(c, s, W_FETCHED, it->url, resp->http_status, NULL, NULL, "extraction failed",
+			 NULL, NULL, NULL, NULL, 0);
 		goto out;
+	}
+	/* rules/README.md: postings come from detail pages (every page when a
+	 * rule has no detail patterns); links from start and follow pages */
+	if (s->rule->n_detail && !is_detail(s->rule, it->url)) {
+		for (size_t i = 0; i < pr.n_postings; i++)
+			posting_release(&pr.postings[i]);
+		pr.n_postings = 0;
 	}
 	for (size_t i = 0; i < pr.n_postings; i++) {
 		struct posting *p = &pr.postings[i];
@@ -338,42 +394,34 @@ static void process_body(struct crawl *c, int si, const struct frontier_item *it
 		if (c->cls && classify_posting(c->cls, p, s->rule->advertiser))
 			log_warn("%s: cannot classify a posting of '%s': %s", s->rule->id, it->url, tj_errmsg());
 	}
-	/* rules/README.md: postings come from detail pages (every page when a
-	 * rule has no detail patterns); links from start and follow pages */
-	if (s->rule->n_detail && !is_detail(s->rule, it->url)) {
-		for (size_t i = 0; i < pr.n_postings; i++)
-			posting_release(&pr.postings[i]);
-		pr.n_postings = 0;
-	}
+	/* choose the links; the message takes the chosen strings over */
 	links = calloc(pr.n_links ? pr.n_links : 1, sizeof(char *));
 	if (!links)
 		goto oom;
 	for (size_t i = 0; follows && i < pr.n_links; i++) {
 		bool trap;
 
-		if (want_link(c, s, pr.links[i], it->depth + 1, &trap))
+		if (want_link(c, s, pr.links[i], it->depth + 1, &trap)) {
 			links[n_links++] = pr.links[i];
-		else if (trap)
+			pr.links[i] = NULL;
+		} else if (trap) {
 			count_error(c, s, "trap_avoided");
+		}
 	}
-	rc = store_page(c, s, it, resp, &pr, links, n_links, &n_new);
-	if (rc) {
-		log_error("%s: cannot store '%s': %s", s->rule->id, it->url, tj_errmsg());
-		count_error(c, s, "database");
-		pthread_mutex_lock(&c->mu);
-		s->incomplete = true;
-		pthread_mutex_unlock(&c->mu);
-		goto out;
-	}
+	n_postings = pr.n_postings;
 	pthread_mutex_lock(&c->mu);
 	s->pages++;
-	s->postings += (long)pr.n_postings;
-	s->new_postings += n_new;
+	s->postings += (long)n_postings;
 	pthread_mutex_unlock(&c->mu);
-	atomic_fetch_add(&c->postings_total, (long)pr.n_postings);
+	atomic_fetch_add(&c->postings_total, (long)n_postings);
+	/* queue in memory first: the writer commits this page before any of
+	 * these links can have been fetched and reported (its queue is FIFO) */
 	for (size_t i = 0; i < n_links; i++)
 		if (enqueue(c, si, links[i], it->depth + 1, 0, 0))
 			log_error("%s: cannot queue '%s': %s", s->rule->id, links[i], tj_errmsg());
+	send_msg(c, s, W_POSTINGS | W_LINKS | W_FETCHED, it->url, resp->http_status, resp->etag,
+		 resp->last_modified, NULL, &pr.postings, &pr.n_postings, &links, &n_links,
+		 it->depth + 1);
 	goto out;
 oom:
 	log_error("%s: out of memory processing '%s'", s->rule->id, it->url);
@@ -382,29 +430,34 @@ oom:
 	s->incomplete = true;
 	pthread_mutex_unlock(&c->mu);
 out:
+	for (size_t i = 0; i < n_links; i++)
+		free(links[i]);
 	free(links);
 	page_result_release(&pr);
 }
 
-/* Keep a failed or blocked detail page's postings alive for this run. */
-static void keep_alive(struct crawl *c, struct source_run *s, const char *url)
+/* Record a fetch that yielded no content (304, redirect, error); with
+ * touch, keep the postings last seen on that page alive for this run. */
+static void record_fetch(struct crawl *c, struct source_run *s, const char *url, long status,
+			 const char *error, bool touch)
 {
-	long n = 0;
-
-	pthread_mutex_lock(&c->db_mu);
-	if (store_touch_page(c->db, url, s->run_id, &n))
-		log_error("%s: %s", s->rule->id, tj_errmsg());
-	pthread_mutex_unlock(&c->db_mu);
+	send_msg(c, s, W_FETCHED | (touch ? W_TOUCH : 0), url, status, NULL, NULL, error,
+		 NULL, NULL, NULL, NULL, 0);
 }
 
-static double backoff_gap(struct crawl *c, const struct fetch_response *r, int host_errors)
+/*
+ * Extra wait after a request, on top of the host's delay: Retry-After when
+ * the server asked (429/503), and exponential backoff after consecutive
+ * failures (1 s, 2 s, 4 s, ... capped at 5 minutes).
+ */
+static double backoff_gap(const struct fetch_response *r, int host_errors)
 {
-	double gap = c->default_delay, b;
+	double gap = 0, b;
 
-	if (r->retry_after_s > 0 && (double)r->retry_after_s > gap)
+	if (r->retry_after_s > 0)
 		gap = (double)r->retry_after_s > MAX_BACKOFF_S ? MAX_BACKOFF_S : (double)r->retry_after_s;
 	if (host_errors > 0) {
-		b = (c->default_delay > 0.5 ? c->default_delay : 0.5) * pow(2.0, host_errors);
+		b = pow(2.0, host_errors - 1);
 		if (b > MAX_BACKOFF_S)
 			b = MAX_BACKOFF_S;
 		if (b > gap)
@@ -419,7 +472,7 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 	struct fetch_request rq = { .url = it->url, .accept = any, .follow_redirects = true };
 	struct fetch_response resp;
 	struct robots *r = NULL;
-	double gap = c->default_delay;
+	double gap = 0;
 
 	if (fetch_url(fe, &rq, &resp)) {
 		log_error("robots.txt '%s': %s", it->url, tj_errmsg());
@@ -433,10 +486,12 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 		for (size_t i = 0; r && i < robots_sitemap_count(r); i++) {
 			char *u = url_normalize(robots_sitemap(r, i)), *h = u ? url_host(u) : NULL;
 
-			if (h && !strcmp(h, it->host) &&
-			    (store_sitemap_queue(c, &c->src[it->source], u, 1) ||
-			     enqueue(c, it->source, u, 1, 0, ITEM_F_SITEMAP)))
-				log_error("cannot queue sitemap '%s': %s", u, tj_errmsg());
+			if (h && !strcmp(h, it->host)) {
+				send_msg(c, &c->src[it->source], W_QUEUE, u, 0, NULL, NULL, NULL,
+					 NULL, NULL, NULL, NULL, 1);
+				if (enqueue(c, it->source, u, 1, 0, ITEM_F_SITEMAP))
+					log_error("cannot queue sitemap '%s': %s", u, tj_errmsg());
+			}
 			free(h);
 			free(u);
 		}
@@ -459,7 +514,7 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 		log_warn("robots.txt '%s': %s (attempt %d of %d)", it->url,
 			 resp.error[0] ? resp.error : resp.kind, n, ROBOTS_ATTEMPTS);
 		if (n < ROBOTS_ATTEMPTS) {
-			frontier_done(c->fr, it->host, backoff_gap(c, &resp, n));
+			frontier_done(c->fr, it->host, true, backoff_gap(&resp, n));
 			fetch_response_release(&resp);
 			return;
 		}
@@ -469,7 +524,7 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 		log_error("robots.txt '%s': out of memory", it->url);
 	else
 		frontier_set_robots(c->fr, it->host, r);
-	frontier_done(c->fr, it->host, gap);
+	frontier_done(c->fr, it->host, true, gap);
 	fetch_response_release(&resp);
 }
 
@@ -522,16 +577,6 @@ static bool looks_like_sitemap(const char *url)
 	       (n > 7 && !strncmp(url + n - 7, ".xml.gz", 7));
 }
 
-static enum tj_code store_sitemap_queue(struct crawl *c, struct source_run *s, const char *url, int depth)
-{
-	enum tj_code rc;
-
-	pthread_mutex_lock(&c->db_mu);
-	rc = store_page_queue(c->db, url, s->rule->id, s->run_id, depth);
-	pthread_mutex_unlock(&c->db_mu);
-	return rc;
-}
-
 /*
  * A fetched sitemap: queue the listed URLs the rule wants (detail or
  * follow patterns), and the child sitemaps of an index on the same host.
@@ -541,7 +586,8 @@ static void process_sitemap(struct crawl *c, int si, const struct frontier_item 
 {
 	struct source_run *s = &c->src[si];
 	struct sitemap sm;
-	long queued = 0;
+	char **links = NULL;
+	size_t n_links = 0;
 
 	if (sitemap_parse(buf_str(&resp->body), resp->body.len, &sm)) {
 		log_warn("%s: sitemap '%s': %s", s->rule->id, it->url, tj_errmsg());
@@ -549,6 +595,7 @@ static void process_sitemap(struct crawl *c, int si, const struct frontier_item 
 		pthread_mutex_lock(&c->mu);
 		s->incomplete = true;
 		pthread_mutex_unlock(&c->mu);
+		record_fetch(c, s, it->url, resp->http_status, "bad sitemap", false);
 		return;
 	}
 	if (sm.truncated)
@@ -557,30 +604,35 @@ static void process_sitemap(struct crawl *c, int si, const struct frontier_item 
 	pthread_mutex_lock(&c->mu);
 	s->pages++;
 	pthread_mutex_unlock(&c->mu);
-	for (size_t i = 0; i < sm.n; i++) {
+	links = calloc(sm.n ? sm.n : 1, sizeof(char *));
+	for (size_t i = 0; links && i < sm.n; i++) {
 		char *u = url_normalize(sm.urls[i]), *h = u ? url_host(u) : NULL;
 		bool trap, want;
 		unsigned flags = 0;
 
 		if (sm.is_index) {
+			/* child sitemaps only on the same host, and not endlessly deep */
 			want = h && !strcmp(h, it->host) && it->depth < s->max_depth;
 			flags = ITEM_F_SITEMAP;
 		} else {
 			want = u && want_link(c, s, u, it->depth + 1, &trap);
 		}
-		if (want && (store_sitemap_queue(c, s, u, it->depth + 1) ||
-			     enqueue(c, si, u, it->depth + 1, 0, flags)))
+		if (want && enqueue(c, si, u, it->depth + 1, 0, flags))
 			log_error("%s: cannot queue '%s': %s", s->rule->id, u, tj_errmsg());
-		else if (want)
-			queued++;
+		if (want)
+			links[n_links++] = u;
+		else
+			free(u);
 		free(h);
-		free(u);
 	}
-	log_debug("%s: sitemap '%s': %zu URLs, %ld wanted", s->rule->id, it->url, sm.n, queued);
-	pthread_mutex_lock(&c->db_mu);
-	if (store_page_fetched(c->db, it->url, s->rule->id, s->run_id, resp->http_status, NULL, NULL, NULL))
-		log_error("%s: %s", s->rule->id, tj_errmsg());
-	pthread_mutex_unlock(&c->db_mu);
+	if (!links)
+		log_error("%s: out of memory reading sitemap '%s'", s->rule->id, it->url);
+	log_debug("%s: sitemap '%s': %zu URLs, %zu wanted", s->rule->id, it->url, sm.n, n_links);
+	send_msg(c, s, W_LINKS | W_FETCHED, it->url, resp->http_status, NULL, NULL, NULL,
+		 NULL, NULL, &links, &n_links, it->depth + 1);
+	for (size_t i = 0; i < n_links; i++)     /* only when the writer did not take them */
+		free(links[i]);
+	free(links);
 	sitemap_release(&sm);
 }
 
@@ -605,7 +657,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 	if (it->host_dead) {
 		count_error(c, s, "host_given_up");
 		if (detail)
-			keep_alive(c, s, it->url);
+			record_fetch(c, s, it->url, 0, "host given up", true);
 		else {
 			pthread_mutex_lock(&c->mu);
 			s->incomplete = true;
@@ -620,12 +672,9 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 			s->start_blocked = true;
 		pthread_mutex_unlock(&c->mu);
 		log_debug("%s: robots.txt forbids '%s' (%s)", r->id, it->url, why ? why : "no policy");
-		pthread_mutex_lock(&c->db_mu);
-		if (store_page_blocked(c->db, it->url, r->id, s->run_id, why ? why : "robots.txt") ||
-		    (detail && store_touch_page(c->db, it->url, s->run_id, NULL)))
-			log_error("%s: %s", r->id, tj_errmsg());
-		pthread_mutex_unlock(&c->db_mu);
-		frontier_done(c->fr, it->host, 0);
+		send_msg(c, s, W_BLOCKED | (detail ? W_TOUCH : 0), it->url, 0, NULL, NULL,
+			 why ? why : "robots.txt", NULL, NULL, NULL, NULL, 0);
+		frontier_done(c->fr, it->host, false, 0);
 		return;
 	}
 	pthread_mutex_lock(&c->mu);
@@ -636,7 +685,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 		s->fetched++;
 	pthread_mutex_unlock(&c->mu);
 	if (over_budget) {
-		frontier_done(c->fr, it->host, 0);
+		frontier_done(c->fr, it->host, false, 0);
 		return;
 	}
 	if (it->flags & ITEM_F_SITEMAP) {
@@ -648,16 +697,16 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 		rq.accept = xml_types;
 		detail = false;
 	} else if (detail) {
-		pthread_mutex_lock(&c->db_mu);
+		pthread_mutex_lock(&c->rdb_mu);
 		if (store_page_validators(c->db, it->url, &etag, &lm))
 			log_warn("%s: %s", r->id, tj_errmsg());
-		pthread_mutex_unlock(&c->db_mu);
+		pthread_mutex_unlock(&c->rdb_mu);
 		rq.etag = etag;
 		rq.last_modified = lm;
 	}
 	if (fetch_url(fe, &rq, &resp)) {
 		log_error("%s: '%s': %s", r->id, it->url, tj_errmsg());
-		frontier_done(c->fr, it->host, c->default_delay);
+		frontier_done(c->fr, it->host, true, 0);
 		count_error(c, s, "internal");
 		goto out;
 	}
@@ -669,7 +718,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 
 		herr = host_error_update(c, w->herr, w->n_herr, it->host, failed);
 		/* release the host before parsing: extraction never holds a slot */
-		frontier_done(c->fr, it->host, backoff_gap(c, &resp, herr));
+		frontier_done(c->fr, it->host, true, backoff_gap(&resp, herr));
 		if (herr >= MAX_HOST_ERRORS) {
 			log_warn("%s: giving up on host '%s' after %d failures in a row", r->id, it->host, herr);
 			frontier_kill_host(c->fr, it->host);
@@ -685,11 +734,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 			process_body(c, it->source, it, &resp);
 		break;
 	case FETCH_NOT_MODIFIED:
-		keep_alive(c, s, it->url);
-		pthread_mutex_lock(&c->db_mu);
-		if (store_page_fetched(c->db, it->url, r->id, s->run_id, 304, NULL, NULL, NULL))
-			log_error("%s: %s", r->id, tj_errmsg());
-		pthread_mutex_unlock(&c->db_mu);
+		record_fetch(c, s, it->url, 304, NULL, true);
 		pthread_mutex_lock(&c->mu);
 		s->not_modified++;
 		pthread_mutex_unlock(&c->mu);
@@ -697,22 +742,17 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 	case FETCH_REDIRECT: {
 		char *to = url_normalize(resp.location);
 
-		pthread_mutex_lock(&c->db_mu);
-		if (store_page_fetched(c->db, it->url, r->id, s->run_id, resp.http_status, NULL, NULL, NULL))
-			log_error("%s: %s", r->id, tj_errmsg());
-		pthread_mutex_unlock(&c->db_mu);
+		record_fetch(c, s, it->url, resp.http_status, NULL, false);
 		if (!to) {
 			count_error(c, s, "bad_redirect");
 		} else if (it->hops + 1 > MAX_HOPS) {
 			count_error(c, s, "too_many_redirects");
 			if (detail)
-				keep_alive(c, s, it->url);
+				record_fetch(c, s, it->url, resp.http_status, "too many redirects", true);
 		} else if (host_of_source(r, to) || rule_matches(r->follow, r->n_follow, to) ||
 			   is_detail(r, to)) {
-			pthread_mutex_lock(&c->db_mu);
-			if (store_page_queue(c->db, to, r->id, s->run_id, it->depth))
-				log_error("%s: %s", r->id, tj_errmsg());
-			pthread_mutex_unlock(&c->db_mu);
+			send_msg(c, s, W_QUEUE, to, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+				 it->depth);
 			if (enqueue(c, it->source, to, it->depth, it->hops + 1, it->flags))
 				log_error("%s: %s", r->id, tj_errmsg());
 		} else {
@@ -729,18 +769,16 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 
 		log_warn("%s: '%s': %s", r->id, it->url, resp.error[0] ? resp.error : resp.kind);
 		count_error(c, s, resp.kind);
-		pthread_mutex_lock(&c->db_mu);
-		if (store_page_fetched(c->db, it->url, r->id, s->run_id, resp.http_status, NULL, NULL,
-				       resp.error[0] ? resp.error : resp.kind))
-			log_error("%s: %s", r->id, tj_errmsg());
-		pthread_mutex_unlock(&c->db_mu);
-		if (gone && detail)
-			break;          /* the vacancy is gone: let the lifecycle see it */
-		if (gone && (it->flags & ITEM_F_SITEMAP))
-			break;          /* a missing sitemap lists nothing; pages still do */
-		if (detail) {
-			keep_alive(c, s, it->url);
-		} else {
+		if ((gone && detail) || (gone && (it->flags & ITEM_F_SITEMAP))) {
+			/* the vacancy is gone: let the lifecycle see it; a missing
+			 * sitemap lists nothing, while the pages still do */
+			record_fetch(c, s, it->url, resp.http_status, resp.error[0] ? resp.error : resp.kind,
+				     false);
+			break;
+		}
+		record_fetch(c, s, it->url, resp.http_status, resp.error[0] ? resp.error : resp.kind,
+			     detail);
+		if (!detail) {
 			pthread_mutex_lock(&c->mu);
 			s->incomplete = true;
 			pthread_mutex_unlock(&c->mu);
@@ -818,7 +856,6 @@ static enum tj_code start_sources(struct crawl *c)
 		};
 		struct resume_ctx rctx = { c, (int)i };
 
-		pthread_mutex_lock(&c->db_mu);
 		rc = db_begin(c->db);
 		if (!rc)
 			rc = store_source_upsert(c->db, &si);
@@ -840,7 +877,6 @@ static enum tj_code start_sources(struct crawl *c)
 			rc = db_commit(c->db);
 		else
 			db_rollback(c->db);
-		pthread_mutex_unlock(&c->db_mu);
 		if (rc)
 			return rc;
 		/* pending starts at 1 so the source cannot finish while queueing */
@@ -848,9 +884,7 @@ static enum tj_code start_sources(struct crawl *c)
 		s->started = frontier_now();
 		if (s->resumed) {
 			log_info("%s: resuming the interrupted crawl run %lld", r->id, (long long)s->run_id);
-			pthread_mutex_lock(&c->db_mu);
 			rc = store_run_pages(c->db, s->run_id, resume_page, &rctx);
-			pthread_mutex_unlock(&c->db_mu);
 		} else {
 			for (size_t k = 0; !rc && k < r->n_start_urls; k++) {
 				char *u = url_normalize(r->start_urls[k]);
@@ -862,7 +896,7 @@ static enum tj_code start_sources(struct crawl *c)
 				char *u = url_normalize(r->sitemaps[k]);
 
 				if (u)
-					rc = store_sitemap_queue(c, s, u, 0);
+					rc = store_page_queue(c->db, u, r->id, s->run_id, 0);
 				if (!rc && u)
 					rc = enqueue(c, (int)i, u, 0, 0, ITEM_F_SITEMAP);
 				free(u);
@@ -920,7 +954,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	memset(&c, 0, sizeof(c));
 	memset(sum, 0, sizeof(*sum));
 	c.opt = opt;
-	pthread_mutex_init(&c.db_mu, NULL);
+	pthread_mutex_init(&c.rdb_mu, NULL);
 	pthread_mutex_init(&c.mu, NULL);
 	c.default_delay = (opt->delay_ms >= 0 ? (double)opt->delay_ms : DEFAULT_DELAY_MS) / 1000.0;
 	snprintf(ua, sizeof(ua), "%s", opt->user_agent ? opt->user_agent
@@ -953,6 +987,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 			continue;
 		s = &c.src[c.n_src++];
 		s->rule = r;
+		s->c = &c;
 		s->max_pages = opt->max_pages >= 0 ? opt->max_pages
 			       : r->max_pages >= 0 ? r->max_pages : DEFAULT_MAX_PAGES;
 		s->max_depth = r->max_depth >= 0 ? r->max_depth : DEFAULT_MAX_DEPTH;
@@ -966,7 +1001,8 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 		rc = tj_error(TJ_EINVAL, "no rules to crawl in '%s'", opt->rules_dir ? opt->rules_dir : "rules");
 		goto out;
 	}
-	if ((rc = db_open(opt->db_path, false, &c.db)) || (rc = frontier_new(&c.fr)))
+	if ((rc = db_open(opt->db_path, false, &c.db)) || (rc = db_open(opt->db_path, false, &c.wdb)) ||
+	    (rc = frontier_new(&c.fr)) || (rc = writer_start(c.wdb, &c.wr)))
 		goto out;
 	if ((rc = classifier_load(NULL, &c.cls)))
 		goto out;
@@ -1013,6 +1049,8 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	writer_stop(c.wr);      /* commits everything the workers sent */
+	c.wr = NULL;
 	if (opt->progress && !opt->quiet)
 		print_progress(&c, true);
 	/* sources still pending were cut short (interrupt, fatal error) */
@@ -1020,7 +1058,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 		if (!c.src[i].finished) {
 			c.src[i].finished = true;
 			c.src[i].incomplete = true;
-			finish_source(&c, &c.src[i]);
+			finish_source(&c, &c.src[i], c.db);
 		}
 	}
 	sum->interrupted = atomic_load(&c.stop);
@@ -1053,11 +1091,13 @@ out:
 		free(c.src[i].message);
 	}
 	free(c.src);
+	writer_stop(c.wr);
 	frontier_free(c.fr);
 	classifier_free(c.cls);
+	db_close(c.wdb);
 	db_close(c.db);
 	ruleset_release(&c.rules);
-	pthread_mutex_destroy(&c.db_mu);
+	pthread_mutex_destroy(&c.rdb_mu);
 	pthread_mutex_destroy(&c.mu);
 	return rc;
 }

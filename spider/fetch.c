@@ -405,6 +405,11 @@ enum tj_code fetch_url(struct fetcher *f, const struct fetch_request *req, struc
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, f->cfg.connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, f->cfg.timeout_ms);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	/* A worker moves from host to host; keeping idle connections to every
+	 * one of them open ties up a thread per connection on many servers
+	 * (civetweb, Apache prefork) for nothing, since a polite crawler comes
+	 * back only after the host's delay.  Keep only the latest. */
+	curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);

@@ -384,23 +384,22 @@ static struct host *host_find(struct frontier *f, const char *name)
 	return NULL;
 }
 
-void frontier_done(struct frontier *f, const char *host, double gap_s)
+void frontier_done(struct frontier *f, const char *host, bool requested, double extra_s)
 {
 	struct host *h;
 
 	pthread_mutex_lock(&f->mu);
 	h = host_find(f, host);
 	if (h && h->busy) {
-		double now = frontier_now();
-
 		h->busy = false;
 		f->busy--;
-		if (gap_s > 0 || h->delay > 0) {
-			double g = gap_s > h->delay ? gap_s : h->delay;
+		/* the gap runs from the end of the request, so requests to one
+		 * host never overlap and never come closer than the delay */
+		if (requested) {
+			double g = extra_s > h->delay ? extra_s : h->delay, t = frontier_now() + g;
 
-			/* a no-request item (gap 0) must not push the schedule out */
-			if (gap_s > 0 && now + g > h->next_ok)
-				h->next_ok = now + g;
+			if (t > h->next_ok)
+				h->next_ok = t;
 		}
 	}
 	pthread_cond_broadcast(&f->cv);

@@ -69,10 +69,12 @@ enum tj_code frontier_host_delay(struct frontier *f, const char *host, double de
 enum tj_code frontier_next(struct frontier *f, struct frontier_item *it, atomic_int *stop) TJ_WUR;
 
 /*
- * The worker is finished with the host: it may be fetched again gap_s
- * seconds from now (0 when no request was made, e.g. robots-blocked).
+ * The worker is finished with the host.  When it made a request, the host
+ * may be fetched again after its delay (frontier_host_delay) or after
+ * extra_s, whichever is longer (backoff, Retry-After); when it made none
+ * (a robots-blocked URL, a skipped item) the host is free at once.
  */
-void frontier_done(struct frontier *f, const char *host, double gap_s);
+void frontier_done(struct frontier *f, const char *host, bool requested, double extra_s);
 
 /* Store the host's robots.txt policy (ownership passes to the frontier). */
 void frontier_set_robots(struct frontier *f, const char *host, struct robots *r);

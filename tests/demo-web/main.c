@@ -338,8 +338,11 @@ int main(int argc, char **argv)
 	{
 		const char *mg_options[] = {
 		    "listening_ports", listening,
-		    /* Stalled and slow fault requests each pin a worker. */
-		    "num_threads", "64",
+		    /* Stalled and slow fault requests each pin a worker, and so
+		     * does every idle keep-alive connection (civetweb has a
+		     * thread per connection): this one port stands in for many
+		     * sites, each of which would have its own threads. */
+		    "num_threads", "256",
 		    "connection_queue", "256",
 		    "enable_keep_alive", "yes",
 		    /* We decode ourselves so encoded traversal can be refused. */

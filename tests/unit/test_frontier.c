@@ -39,17 +39,17 @@ static void test_robots_first_then_pages(void **state)
 	assert_int_equal(it.kind, ITEM_ROBOTS);
 	assert_string_equal(it.url, "https://a.example/robots.txt");
 	frontier_set_robots(f, it.host, robots_allow_all());
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	assert_int_equal(it.kind, ITEM_PAGE);
 	assert_string_equal(it.url, "https://a.example/jobs/");   /* FIFO */
 	assert_non_null(it.robots);
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	assert_string_equal(it.url, "https://a.example/jobs/1");
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	/* nothing queued, nothing busy: drained */
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_ENOTFOUND);
@@ -96,16 +96,16 @@ static void test_gap_is_respected(void **state)
 	add(f, "https://a.example/2", "a.example", true);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);   /* robots */
 	frontier_set_robots(f, it.host, robots_allow_all());
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	t0 = frontier_now();
-	frontier_done(f, it.host, 0.3);
+	frontier_done(f, it.host, true, 0.3);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	t1 = frontier_now();
 	assert_true(t1 - t0 >= 0.299);
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	frontier_free(f);
 }
@@ -125,15 +125,15 @@ static void test_host_minimum_delay(void **state)
 	assert_int_equal(frontier_host_delay(f, "a.example", 0.25), TJ_OK);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	frontier_set_robots(f, it.host, robots_allow_all());
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	t0 = frontier_now();
-	frontier_done(f, it.host, 0.01);
+	frontier_done(f, it.host, true, 0.01);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	assert_true(frontier_now() - t0 >= 0.249);
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	frontier_free(f);
 }
@@ -155,15 +155,15 @@ static void test_busy_host_not_handed_twice(void **state)
 	assert_string_not_equal(a.host, b.host);
 	frontier_set_robots(f, a.host, robots_allow_all());
 	frontier_set_robots(f, b.host, robots_allow_all());
-	frontier_done(f, a.host, 0.0);
-	frontier_done(f, b.host, 0.0);
+	frontier_done(f, a.host, false, 0.0);
+	frontier_done(f, b.host, false, 0.0);
 	frontier_item_release(&a);
 	frontier_item_release(&b);
 	assert_int_equal(frontier_next(f, &a, &stop), TJ_OK);
 	assert_int_equal(frontier_next(f, &b, &stop), TJ_OK);
 	assert_string_not_equal(a.host, b.host);
-	frontier_done(f, a.host, 0.0);
-	frontier_done(f, b.host, 0.0);
+	frontier_done(f, a.host, false, 0.0);
+	frontier_done(f, b.host, false, 0.0);
 	frontier_item_release(&a);
 	frontier_item_release(&b);
 	frontier_free(f);
@@ -183,11 +183,11 @@ static void test_dead_host_drains(void **state)
 	add(f, "https://a.example/3", "a.example", true);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	frontier_set_robots(f, it.host, robots_allow_all());
-	frontier_done(f, it.host, 0.0);
+	frontier_done(f, it.host, false, 0.0);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	frontier_kill_host(f, it.host);
-	frontier_done(f, it.host, 100.0);   /* a long backoff must not delay draining */
+	frontier_done(f, it.host, true, 100.0);   /* a long backoff must not delay draining */
 	frontier_item_release(&it);
 	while (frontier_next(f, &it, &stop) == TJ_OK) {
 		assert_true(it.host_dead);
@@ -210,12 +210,12 @@ static void test_robots_retry_counts(void **state)
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	assert_int_equal(it.kind, ITEM_ROBOTS);
 	assert_int_equal(frontier_robots_retry(f, it.host, 0.01), 1);
-	frontier_done(f, it.host, 0.01);
+	frontier_done(f, it.host, true, 0.01);
 	frontier_item_release(&it);
 	assert_int_equal(frontier_next(f, &it, &stop), TJ_OK);
 	assert_int_equal(it.kind, ITEM_ROBOTS);     /* asked again */
 	assert_int_equal(frontier_robots_retry(f, it.host, 0.01), 2);
-	frontier_done(f, it.host, 0.01);
+	frontier_done(f, it.host, true, 0.01);
 	frontier_item_release(&it);
 	frontier_free(f);
 }

@@ -1,0 +1,227 @@
+/*
+ * writer.c - the crawl's database writer thread (see writer.h).
+ *
+ * Loop: wait for messages, take up to WRITER_MAX_BATCH, BEGIN, apply each
+ * inside a SAVEPOINT (so one bad page never undoes its neighbours), COMMIT,
+ * then run the done callbacks.  A barrier message (writer_call) ends the
+ * batch before it: its function runs after everything earlier is durable,
+ * which is what finishing a source's crawl run needs.
+ */
+#include "writer.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store.h"
+
+struct writer {
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work;         /* messages arrived / stop */
+	pthread_cond_t cv_space;        /* the queue has room */
+	struct wmsg *head, *tail;
+	size_t queued;
+	bool stopping;
+};
+
+void wmsg_free(struct wmsg *m)
+{
+	if (!m)
+		return;
+	free(m->url);
+	free(m->etag);
+	free(m->last_modified);
+	free(m->error);
+	for (size_t i = 0; i < m->n_postings; i++)
+		posting_release(&m->postings[i]);
+	free(m->postings);
+	for (size_t i = 0; i < m->n_links; i++)
+		free(m->links[i]);
+	free(m->links);
+	free(m);
+}
+
+/* Apply one message's operations.  Inside a transaction. */
+static enum tj_code apply(struct db *db, const struct wmsg *m, long *n_new)
+{
+	enum tj_code rc = TJ_OK;
+
+	*n_new = 0;
+	if (m->ops & W_POSTINGS) {
+		for (size_t i = 0; !rc && i < m->n_postings; i++) {
+			enum store_outcome oc;
+			const struct posting *p = &m->postings[i];
+
+			if (!p->title || !p->url)
+				continue;
+			rc = store_posting(db, p, m->url, m->run_id, &oc);
+			if (!rc && oc == STORE_NEW)
+				(*n_new)++;
+		}
+	}
+	if (!rc && (m->ops & W_LINKS))
+		for (size_t i = 0; !rc && i < m->n_links; i++)
+			rc = store_page_queue(db, m->links[i], m->source_id, m->run_id, m->link_depth);
+	if (!rc && (m->ops & W_QUEUE))
+		rc = store_page_queue(db, m->url, m->source_id, m->run_id, m->link_depth);
+	if (!rc && (m->ops & W_FETCHED))
+		rc = store_page_fetched(db, m->url, m->source_id, m->run_id, m->http_status, m->etag,
+					m->last_modified, m->error);
+	if (!rc && (m->ops & W_BLOCKED))
+		rc = store_page_blocked(db, m->url, m->source_id, m->run_id,
+					m->error ? m->error : "robots.txt");
+	if (!rc && (m->ops & W_TOUCH))
+		rc = store_touch_page(db, m->url, m->run_id, NULL);
+	return rc;
+}
+
+struct outcome {
+	enum tj_code rc;
+	long n_new;
+};
+
+/* Apply and commit a batch of plain messages; then their callbacks. */
+static void run_batch(struct writer *w, struct wmsg **batch, size_t n)
+{
+	struct outcome res[WRITER_MAX_BATCH];
+	enum tj_code rc;
+
+	rc = db_begin(w->db);
+	for (size_t i = 0; i < n; i++) {
+		res[i].rc = rc;
+		res[i].n_new = 0;
+		if (rc)
+			continue;
+		if ((res[i].rc = db_exec(w->db, "SAVEPOINT page")))
+			continue;
+		res[i].rc = apply(w->db, batch[i], &res[i].n_new);
+		if (res[i].rc) {
+			log_error("cannot store '%s': %s", batch[i]->url ? batch[i]->url : "", tj_errmsg());
+			if (db_exec(w->db, "ROLLBACK TO page"))
+				log_error("%s", tj_errmsg());
+		}
+		if (db_exec(w->db, "RELEASE page"))
+			log_error("%s", tj_errmsg());
+	}
+	if (!rc && (rc = db_commit(w->db))) {
+		log_error("cannot commit crawl results: %s", tj_errmsg());
+		db_rollback(w->db);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (batch[i]->done)
+			batch[i]->done(batch[i]->ctx, batch[i], rc ? rc : res[i].rc, res[i].n_new);
+		wmsg_free(batch[i]);
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	struct wmsg *batch[WRITER_MAX_BATCH];
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		size_t n = 0;
+		struct wmsg *barrier = NULL;
+
+		while (!w->head && !w->stopping)
+			pthread_cond_wait(&w->cv_work, &w->mu);
+		if (!w->head && w->stopping)
+			break;
+		while (w->head && n < WRITER_MAX_BATCH) {
+			struct wmsg *m = w->head;
+
+			if (m->call && n > 0)
+				break;          /* commit what precedes the barrier first */
+			w->head = m->next;
+			if (!w->head)
+				w->tail = NULL;
+			w->queued--;
+			if (m->call) {
+				barrier = m;
+				break;
+			}
+			batch[n++] = m;
+		}
+		pthread_cond_broadcast(&w->cv_space);
+		pthread_mutex_unlock(&w->mu);
+		if (n)
+			run_batch(w, batch, n);
+		if (barrier) {
+			barrier->call(barrier->ctx);
+			wmsg_free(barrier);
+		}
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+enum tj_code writer_start(struct db *db, struct writer **out)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+
+	*out = NULL;
+	if (!w)
+		return tj_error(TJ_ENOMEM, "out of memory");
+	w->db = db;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv_work, NULL);
+	pthread_cond_init(&w->cv_space, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w)) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv_work);
+		pthread_cond_destroy(&w->cv_space);
+		free(w);
+		return tj_error(TJ_ENOMEM, "cannot start the database writer thread");
+	}
+	*out = w;
+	return TJ_OK;
+}
+
+enum tj_code writer_send(struct writer *w, struct wmsg *m)
+{
+	m->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	while (w->queued >= WRITER_MAX_QUEUE && !w->stopping)
+		pthread_cond_wait(&w->cv_space, &w->mu);
+	if (w->tail)
+		w->tail->next = m;
+	else
+		w->head = m;
+	w->tail = m;
+	w->queued++;
+	pthread_cond_signal(&w->cv_work);
+	pthread_mutex_unlock(&w->mu);
+	return TJ_OK;
+}
+
+enum tj_code writer_call(struct writer *w, void (*fn)(void *ctx), void *ctx)
+{
+	struct wmsg *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return tj_error(TJ_ENOMEM, "out of memory");
+	m->call = fn;
+	m->ctx = ctx;
+	return writer_send(w, m);
+}
+
+void writer_stop(struct writer *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stopping = true;
+	pthread_cond_broadcast(&w->cv_work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv_work);
+	pthread_cond_destroy(&w->cv_space);
+	free(w);
+}
