@@ -80,6 +80,7 @@ struct source_run {
 	long pages, not_modified, postings, errors, robots_blocked, new_postings;
 	json_t *errors_by_kind;
 	bool incomplete, start_blocked, budget_hit, finished;
+	bool reported_complete;  /* what finish_source stored */
 	char *message;
 	double started;
 	long max_pages, max_depth;
@@ -186,6 +187,7 @@ static void finish_source(struct crawl *c, struct source_run *s, struct db *db)
 
 	st.status = run_status(c, s, &complete);
 	st.complete = complete;
+	s->reported_complete = complete;
 	st.pages = s->pages;
 	st.not_modified = s->not_modified;
 	st.postings = s->postings;
@@ -1065,10 +1067,8 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	sum->sources = c.n_src;
 	for (size_t i = 0; i < c.n_src; i++) {
 		struct source_run *s = &c.src[i];
-		bool complete;
 
-		run_status(&c, s, &complete);
-		if (complete)
+		if (s->reported_complete)
 			sum->ok++;
 		else
 			sum->failed++;
