@@ -247,7 +247,6 @@ static enum html_walk_action scan_enter(const GumboNode *n, void *ctx)
 
 struct ctx {
 	const struct extract_opts *opts;
-	unsigned flags;
 	const char *page;       /* canonical page URL */
 	const char *base;       /* canonical document base URL */
 	struct page_result *out;
@@ -1242,7 +1241,6 @@ enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 	if (sc.base_href)
 		base = url_resolve(page, sc.base_href);
 	c.opts = opts;
-	c.flags = sc.flags;
 	c.page = page;
 	c.base = base ? base : page;
 	c.out = out;

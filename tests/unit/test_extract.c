@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,6 +667,48 @@ static void demo_german_page(void **state)
 	page_result_release(&r);
 }
 
+struct thread_arg {
+	const char *html;
+	size_t len;
+	int found;
+};
+
+static void *thread_main(void *v)
+{
+	struct thread_arg *a = v;
+
+	for (int i = 0; i < 20; i++) {
+		struct page_result r;
+
+		if (extract_page(a->html, a->len, "https://www.werkenbijzgt.nl/vacatures/", NULL, &r) == TJ_OK &&
+		    r.n_postings == 1 && normalize_posting(&r.postings[0]) == TJ_OK &&
+		    r.postings[0].municipality && !strcmp(r.postings[0].municipality, "Hengelo"))
+			a->found++;
+		page_result_release(&r);
+	}
+	return NULL;
+}
+
+/* The crawler extracts pages on several threads at once. */
+static void threads(void **state)
+{
+	struct thread_arg a[4];
+	pthread_t t[4];
+	size_t len;
+	char *html = load("zgt-array.html", &len);
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct thread_arg){ html, len, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, thread_main, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(a[i].found, 20);
+	}
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -695,6 +738,7 @@ int main(void)
 		cmocka_unit_test(demo_escaped_page),
 		cmocka_unit_test(demo_graph_php_escapes),
 		cmocka_unit_test(demo_german_page),
+		cmocka_unit_test(threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
