@@ -395,6 +395,45 @@ static double jnum(const json_t *v)
 	return isfinite(d) && d > 0 ? d : NAN;
 }
 
+/*
+ * A value that may be a range written as text ("3.500 - 4.800", "3500 tot
+ * 4800"): *lo and *hi, equal for a single amount, NAN when none.
+ */
+static void jrange(const json_t *v, double *lo, double *hi)
+{
+	const char *s, *e;
+	double a, b;
+
+	*lo = *hi = jnum(v);
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (!json_is_string(v))
+		return;
+	s = json_string_value(v);
+	while (*s && !isdigit((unsigned char)*s))
+		s++;
+	a = normalize_amount(s, &e);
+	if (isnan(a))
+		return;
+	/* a separator, then (after any currency sign) a second amount */
+	while (*e == ' ' || *e == '-' || !strncmp(e, "\xe2\x80\x93", 3) || !strncasecmp(e, "tot", 3) ||
+	       !strncasecmp(e, "to", 2) || !strncasecmp(e, "bis", 3) || !strncmp(e, "\xe2\x82\xac", 3) ||
+	       !strncasecmp(e, "eur", 3)) {
+		if (*e == ' ' || *e == '-')
+			e++;
+		else if (!strncasecmp(e, "tot", 3) || !strncasecmp(e, "bis", 3) || !strncasecmp(e, "eur", 3) ||
+			 (unsigned char)*e == 0xe2)
+			e += 3;
+		else
+			e += 2;
+	}
+	b = normalize_amount(e, NULL);
+	if (isfinite(b) && b > 0 && e != s) {
+		*lo = a < b ? a : b;
+		*hi = a < b ? b : a;
+	}
+}
+
 static enum tj_code map_identifier(struct posting *p, const json_t *v)
 {
 	char num[64];
@@ -529,7 +568,7 @@ static enum tj_code map_salary(struct posting *p, const json_t *bs)
 {
 	const json_t *val;
 	const char *cur = NULL, *unit = NULL;
-	double min = NAN, max = NAN, one = NAN;
+	double min = NAN, max = NAN;
 	struct salary s;        /* cur and unit may point into it */
 	enum tj_code rc;
 
@@ -546,7 +585,7 @@ static enum tj_code map_salary(struct posting *p, const json_t *bs)
 			cur = s.currency[0] ? s.currency : NULL;
 			unit = s.period[0] ? s.period : NULL;
 		} else {
-			min = max = jnum(bs);
+			jrange(bs, &min, &max);
 		}
 		if ((rc = set_inline(&p->salary_text, text)))
 			return rc;
@@ -561,20 +600,19 @@ static enum tj_code map_salary(struct posting *p, const json_t *bs)
 		if (json_is_object(val)) {
 			min = jnum(jget(val, "minValue"));
 			max = jnum(jget(val, "maxValue"));
-			one = jnum(jget(val, "value"));
+			if (isnan(min) && isnan(max))
+				jrange(jget(val, "value"), &min, &max);
 			if (jstr(jget(val, "unitText")))
 				unit = jstr(jget(val, "unitText"));
 			if (!cur)
 				cur = jstr(jget(val, "currency"));
 		} else {
-			one = jnum(val);
+			jrange(val, &min, &max);
 		}
 		if (isnan(min) && isnan(max)) {
 			min = jnum(jget(bs, "minValue"));
 			max = jnum(jget(bs, "maxValue"));
 		}
-		if (isnan(min) && isnan(max))
-			min = max = one;
 	}
 	if (isnan(min) && isnan(max))
 		return TJ_OK;

@@ -242,8 +242,14 @@ static void jsonld_value_variants(void **state)
 	       "\"educationRequirements\":[\"Master's degree in physics\",{\"credentialCategory\":\"high school\"}]},"
 	       "{\"@type\":\"JobPosting\",\"title\":\"Other\",\"url\":\"/3\",\"employmentType\":\"Bijbaan\","
 	       "\"baseSalary\":{\"@type\":\"MonetaryAmount\",\"currency\":\"\xe2\x82\xac\",\"value\":{\"value\":\"2.800\"}},"
-	       "\"workHours\":\"16\"}]", &r);
-	assert_int_equal(r.n_postings, 3);
+	       "\"workHours\":\"16\"},"
+	       "{\"@type\":\"JobPosting\",\"title\":\"Text range\",\"url\":\"/4\","
+	       "\"baseSalary\":{\"currency\":\"EUR\",\"value\":{\"value\":\"3.500 - \xe2\x82\xac 4.800\",\"unitText\":\"MONTH\"}}},"
+	       "{\"@type\":\"JobPosting\",\"title\":\"Text range 2\",\"url\":\"/5\",\"baseSalary\":\"2800 tot 3400\"}]", &r);
+	assert_int_equal(r.n_postings, 5);
+	assert_true(same(r.postings[3].salary_min, 3500) && same(r.postings[3].salary_max, 4800));
+	assert_true(same(r.postings[4].salary_min, 2800) && same(r.postings[4].salary_max, 3400));
+	assert_string_equal(r.postings[4].salary_text, "2800 tot 3400");
 	p = &r.postings[0];
 	assert_string_equal(p->title, "R&D Engineer (m/v)");
 	assert_string_equal(p->ext_id, "12345");
