@@ -156,11 +156,14 @@ const char *normalize_employment_type_text(const char *title, const char *text);
 /*
  * "remote", "hybrid" or "onsite" from free text, or NULL.  Fully remote
  * phrases ("fully remote", "100% remote", "remote-first", "volledig
- * thuis") give remote; hybrid phrases ("hybride werken", "hybrid",
- * "thuiswerken", "work from home", "mobiles Arbeiten", "Homeoffice") give
- * hybrid; "op locatie", "on-site", "vor Ort" give onsite, and so does a
- * negation ("thuiswerken is niet mogelijk"), which wins.  "remote sensing"
- * and other uses of the word are not remote work.
+ * thuis") give remote; hybrid phrases ("hybride werken", "we work hybrid",
+ * "thuiswerken", "deels thuis werken", "work from home", "mobiles
+ * Arbeiten", "Homeoffice") give hybrid; on-site phrases ("je werkt op
+ * locatie", "on-site role", "vor Ort arbeiten") give onsite, and so does a
+ * negation ("thuiswerken is niet mogelijk"), which wins.  The bare words
+ * need a work word next to them: "hybrid models", "remote sensing", "give
+ * on-site training" and "heftrucks op locatie" say nothing about where
+ * the job is done.
  */
 const char *normalize_remote(const char *text);
 
@@ -173,7 +176,11 @@ const char *normalize_remote(const char *text);
  * Choice: the LOWEST level mentioned wins.  Postings list the levels they
  * accept ("mbo- of hbo-verpleegkundige", "hbo/wo-niveau", "Bachelor or
  * Master"), so the lowest is what an applicant needs; a higher one is an
- * alternative or a plus.  The job itself is not a requirement: "PhD
+ * alternative or a plus.  The requirements section ("Wat vragen wij?",
+ * "Your profile", "Ihr Profil" up to the next heading) is read first, and
+ * the whole text only when it names no level, so "we leiden op tot
+ * hbo-verpleegkundige" elsewhere does not lower a master's requirement.
+ * The job itself is not a requirement: "PhD
  * position", "PhD candidate", "promovendus" do not count as phd (a PhD
  * position asks for a Master's), nor do "mbo-stagiairs", "bachelor
  * students" or "Scrum Master".

@@ -116,8 +116,47 @@ static bool is_http_scheme(const char *s, size_t n)
 }
 
 /*
+ * Does s (just after a ';' in the path) start a session parameter such as
+ * "jsessionid=" or "PHPSESSID="?  Compared case-insensitively with
+ * percent-escapes decoded, so "%6Asessionid=" cannot come back later.
+ */
+static bool is_session_param(const char *s)
+{
+	static const char *const names[] = { "jsessionid=", "phpsessid=" };
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		const char *n = names[k], *p = s;
+
+		for (; *n; n++) {
+			int c = (unsigned char)*p;
+
+			if (c == '%' && is_hex(p[1]) && is_hex(p[2])) {
+				c = hex_val(p[1]) * 16 + hex_val(p[2]);
+				p += 3;
+			} else if (c && !strchr("\t\n\r", c)) {
+				p++;
+			} else if (c) {
+				p++;
+				n--;    /* browsers drop tab/LF/CR: skip, compare again */
+				continue;
+			} else {
+				break;
+			}
+			if (tolower(c) != *n)
+				break;
+		}
+		if (!*n)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Copy the path, query (and drop the fragment) of s into b the way a
- * browser would send them.  Stops at the fragment.
+ * browser would send them.  Stops at the fragment.  A session id in the
+ * path (";jsessionid=...", up to the next '/') is dropped here, before
+ * libcurl removes dot segments, so "/a/..;jsessionid=x/" resolves like
+ * "/a/../" on the first pass already.
  */
 static int prep_rest(struct buf *b, const char *s)
 {
@@ -130,6 +169,11 @@ static int prep_rest(struct buf *b, const char *s)
 			continue;
 		if (c == '?')
 			in_query = true;
+		if (c == ';' && !in_query && is_session_param(s + 1)) {
+			while (s[1] && !strchr("/?#\\", s[1]))
+				s++;
+			continue;
+		}
 		if (c == '\\' && !in_query)
 			c = '/';
 		if (needs_encoding(c) || (c == '\\' && in_query)) {
@@ -142,16 +186,62 @@ static int prep_rest(struct buf *b, const char *s)
 	return 0;
 }
 
-/* Copy an authority ("user@host:port") from s into b; returns its end. */
+/*
+ * Copy an authority ("user@host:port") from s into b; returns its end.
+ * Percent-escapes in the host are decoded and a trailing dot on the host
+ * is dropped here, before libcurl parses, so that "2." and "%32" become "2"
+ * and get libcurl's IPv4 normalisation ("0.0.0.2") on the first pass
+ * already; otherwise normalising twice would differ.
+ */
 static const char *prep_authority(struct buf *b, const char *s, int *rc)
 {
+	size_t start = b->len, host, end;
+
 	for (; *s && !strchr("/?#\\", *s); s++) {
 		if (*s == '\t' || *s == '\n' || *s == '\r')
 			continue;
 		if (buf_addc(b, *s)) {
 			*rc = -1;
-			break;
+			return s;
 		}
+	}
+	host = start;
+	for (size_t i = start; i < b->len; i++)
+		if (b->data[i] == '@')
+			host = i + 1;
+	end = b->len;
+	if (host < end && b->data[host] != '[') {
+		const char *colon = memchr(b->data + host, ':', end - host);
+
+		if (colon)
+			end = (size_t)(colon - b->data);
+	}
+	/* libcurl decodes "%30" in a host but then skips its IPv4 rules: decode first */
+	if (host < end && b->data[host] != '[') {
+		size_t w = host;
+
+		for (size_t r = host; r < end; r++) {
+			if (b->data[r] == '%' && r + 2 < end && is_hex(b->data[r + 1]) && is_hex(b->data[r + 2])) {
+				int c = hex_val(b->data[r + 1]) * 16 + hex_val(b->data[r + 2]);
+
+				/* "evil.com%40good.com": a decoded '@', '/', ':' ... is forbidden */
+				if (c < 0x80 && !isalnum(c) && c != '-' && c != '.' && c != '_') {
+					*rc = -1;
+					return s;
+				}
+				b->data[w++] = (char)c;
+				r += 2;
+			} else {
+				b->data[w++] = b->data[r];
+			}
+		}
+		memmove(b->data + w, b->data + end, b->len - end + 1);
+		b->len -= end - w;
+		end = w;
+	}
+	if (end > host && b->data[end - 1] == '.') {
+		memmove(b->data + end - 1, b->data + end, b->len - end + 1);
+		b->len--;
 	}
 	return s;
 }
@@ -232,13 +322,15 @@ fail:
 	return NULL;
 }
 
-/* Lowercase, drop a trailing dot, and check the labels; -1 when invalid. */
+/*
+ * Lowercase and check the labels; -1 when invalid.  The one trailing dot a
+ * host may have was dropped by prep_authority(); another one is an empty
+ * label ("ex.com..").
+ */
 static int canon_host(char *h)
 {
 	size_t n = strlen(h), label = 0;
 
-	if (n && h[n - 1] == '.')
-		h[--n] = '\0';
 	if (!n || n > 253)
 		return -1;
 	if (h[0] == '[')        /* IPv6 literal, validated by libcurl */
@@ -271,7 +363,11 @@ static int add_canon_escapes(struct buf *b, const char *s, size_t n)
 		if (s[i] == '%' && i + 2 < n && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
 			int c = hex_val(s[i + 1]) * 16 + hex_val(s[i + 2]);
 
-			if (is_unreserved(c) && c != '.') {
+			/* never let a decoded hex digit complete a stray "%4" into "%4b" */
+			bool after_pct = (b->len >= 1 && b->data[b->len - 1] == '%') ||
+					 (b->len >= 2 && b->data[b->len - 2] == '%' && is_hex(b->data[b->len - 1]));
+
+			if (is_unreserved(c) && c != '.' && !(after_pct && is_hex(c))) {
 				if (buf_addc(b, (char)c))
 					return -1;
 			} else if (add_encoded(b, (unsigned char)c)) {
@@ -286,20 +382,6 @@ static int add_canon_escapes(struct buf *b, const char *s, size_t n)
 	return 0;
 }
 
-/* Does segment parameter s (after ';') name a session id? */
-static bool is_session_param(const char *s, size_t n)
-{
-	static const char *const names[] = { "jsessionid=", "phpsessid=" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t l = strlen(names[i]);
-
-		if (n >= l && !strncasecmp(s, names[i], l))
-			return true;
-	}
-	return false;
-}
-
 /* The canonical path; NULL on OOM. */
 static char *canon_path(const char *path)
 {
@@ -309,24 +391,8 @@ static char *canon_path(const char *path)
 	buf_init(&b, URL_MAX_LEN * 3);
 	if (*s != '/' && buf_addc(&b, '/'))
 		goto fail;
-	while (*s) {
-		/* ";jsessionid=..." up to the next '/' is a session, not a page */
-		if (*s == ';') {
-			size_t n = strcspn(s + 1, "/");
-
-			if (is_session_param(s + 1, n)) {
-				s += 1 + n;
-				continue;
-			}
-		}
-		{
-			size_t n = strcspn(s + 1, ";") + 1;
-
-			if (add_canon_escapes(&b, s, n))
-				goto fail;
-			s += n;
-		}
-	}
+	if (add_canon_escapes(&b, s, strlen(s)))
+		goto fail;
 	return buf_detach(&b, NULL);
 fail:
 	buf_release(&b);

@@ -36,12 +36,15 @@ char *url_resolve(const char *base, const char *ref);
  *  - leading/trailing whitespace trimmed, tabs and newlines removed,
  *    backslashes in the path read as '/', unsafe bytes (space, controls,
  *    non-ASCII, "<>`{}|^) percent-encoded, as browsers do;
- *  - scheme and host lowercase, a trailing dot on the host dropped, the
- *    default port (80/443) removed;
+ *  - scheme and host lowercase, percent-escapes in the host decoded (a
+ *    decoded '@', '/', ':' ... makes the URL invalid, as in browsers), one
+ *    trailing dot on the host dropped, IPv4 shorthands expanded by
+ *    libcurl ("127.1" -> "127.0.0.1"), the default port (80/443) removed;
  *  - dot segments removed, an empty path made "/", the fragment dropped;
  *  - percent-escapes of unreserved characters (A-Z a-z 0-9 - . _ ~)
  *    decoded, other escapes' hex digits uppercased;
- *  - session ids in the path (";jsessionid=...") and tracking parameters
+ *  - session ids in the path (";jsessionid=...", removed before dot
+ *    segments are resolved) and tracking parameters
  *    in the query (utm_*, gclid, fbclid, msclkid, dclid, yclid, gbraid,
  *    wbraid, mc_cid, mc_eid, _ga, _gl, _hsenc, _hsmi, __hstc, __hssc,
  *    __hsfp, mkt_tok, igshid, sessionid, jsessionid, phpsessid; names
@@ -52,6 +55,8 @@ char *url_resolve(const char *base, const char *ref);
  * "ref" is deliberately kept: career sites use it for the vacancy
  * reference ("vacature?ref=2024-113"), and dropping it would merge
  * distinct postings into one URL.
+ * The result is a fixed point: url_normalize(url_normalize(u)) equals
+ * url_normalize(u) (tests/fuzz/fuzz_url.c checks it).
  * NULL when invalid (no host, bad port, empty label, not http/https,
  * longer than URL_MAX_LEN) or on OOM.
  */

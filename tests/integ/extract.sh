@@ -57,8 +57,19 @@ check "malformed block: still exits 0" [ "$rc" = 0 ]
 check "malformed block: warning on stderr" has "twentejobs extract: warning: JSON-LD block 1: line 7" err
 check "malformed block: valid posting printed" has '"title": "Planner nationaal transport",' out
 
+# a complete rule, so it also passes the real rules loader when that is linked
 cat >"$TMP/rule.json" <<'JSON'
-{ "id": "twentse-installatietechniek", "employer": "Twentse Installatietechniek B.V.", "start_urls": [] }
+{
+  "id": "twentse-installatietechniek",
+  "employer": "Twentse Installatietechniek B.V.",
+  "website": "https://werkenbij.twentse-installatietechniek.nl",
+  "town": "Almelo",
+  "start_urls": ["https://werkenbij.twentse-installatietechniek.nl/vacatures/"],
+  "follow": ["^https://werkenbij\\.twentse-installatietechniek\\.nl/vacatures/"],
+  "detail": ["^https://werkenbij\\.twentse-installatietechniek\\.nl/vacatures/[a-z0-9-]+/$"],
+  "strategy": "jsonld",
+  "verified": false
+}
 JSON
 run --url https://werkenbij.twentse-installatietechniek.nl/vacatures/ --rule "$TMP/rule.json" "$DATA/listing-microdata.html"
 check "microdata listing exits 0" [ "$rc" = 0 ]

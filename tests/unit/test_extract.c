@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,8 +242,14 @@ static void jsonld_value_variants(void **state)
 	       "\"educationRequirements\":[\"Master's degree in physics\",{\"credentialCategory\":\"high school\"}]},"
 	       "{\"@type\":\"JobPosting\",\"title\":\"Other\",\"url\":\"/3\",\"employmentType\":\"Bijbaan\","
 	       "\"baseSalary\":{\"@type\":\"MonetaryAmount\",\"currency\":\"\xe2\x82\xac\",\"value\":{\"value\":\"2.800\"}},"
-	       "\"workHours\":\"16\"}]", &r);
-	assert_int_equal(r.n_postings, 3);
+	       "\"workHours\":\"16\"},"
+	       "{\"@type\":\"JobPosting\",\"title\":\"Text range\",\"url\":\"/4\","
+	       "\"baseSalary\":{\"currency\":\"EUR\",\"value\":{\"value\":\"3.500 - \xe2\x82\xac 4.800\",\"unitText\":\"MONTH\"}}},"
+	       "{\"@type\":\"JobPosting\",\"title\":\"Text range 2\",\"url\":\"/5\",\"baseSalary\":\"2800 tot 3400\"}]", &r);
+	assert_int_equal(r.n_postings, 5);
+	assert_true(same(r.postings[3].salary_min, 3500) && same(r.postings[3].salary_max, 4800));
+	assert_true(same(r.postings[4].salary_min, 2800) && same(r.postings[4].salary_max, 3400));
+	assert_string_equal(r.postings[4].salary_text, "2800 tot 3400");
 	p = &r.postings[0];
 	assert_string_equal(p->title, "R&D Engineer (m/v)");
 	assert_string_equal(p->ext_id, "12345");
@@ -666,6 +673,48 @@ static void demo_german_page(void **state)
 	page_result_release(&r);
 }
 
+struct thread_arg {
+	const char *html;
+	size_t len;
+	int found;
+};
+
+static void *thread_main(void *v)
+{
+	struct thread_arg *a = v;
+
+	for (int i = 0; i < 20; i++) {
+		struct page_result r;
+
+		if (extract_page(a->html, a->len, "https://www.werkenbijzgt.nl/vacatures/", NULL, &r) == TJ_OK &&
+		    r.n_postings == 1 && normalize_posting(&r.postings[0]) == TJ_OK &&
+		    r.postings[0].municipality && !strcmp(r.postings[0].municipality, "Hengelo"))
+			a->found++;
+		page_result_release(&r);
+	}
+	return NULL;
+}
+
+/* The crawler extracts pages on several threads at once. */
+static void threads(void **state)
+{
+	struct thread_arg a[4];
+	pthread_t t[4];
+	size_t len;
+	char *html = load("zgt-array.html", &len);
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		a[i] = (struct thread_arg){ html, len, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, thread_main, &a[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(a[i].found, 20);
+	}
+	free(html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -695,6 +744,7 @@ int main(void)
 		cmocka_unit_test(demo_escaped_page),
 		cmocka_unit_test(demo_graph_php_escapes),
 		cmocka_unit_test(demo_german_page),
+		cmocka_unit_test(threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -385,6 +385,15 @@ static void remote_text(void **state)
 	REMOTE("Thuiswerken is niet mogelijk in deze functie", "onsite");
 	REMOTE("PhD position in remote sensing of drought", NULL);
 	REMOTE("Remote-first company", "remote");
+	REMOTE("Develop and evaluate hybrid models that combine physics", NULL);
+	REMOTE("and give on-site training sessions", NULL);
+	REMOTE("Je laadt en lost zelf met heftrucks op locatie", NULL);
+	REMOTE("de mogelijkheid om deels thuis te werken", "hybrid");
+	REMOTE("Wir arbeiten hybrid", "hybrid");
+	REMOTE("the opportunity to work partly from home", "hybrid");
+	REMOTE("die M\xc3\xb6glichkeit zum mobilen Arbeiten", "hybrid");
+	REMOTE("onderzoekt of thuismonitoring werkt", NULL);
+	REMOTE("This is an on-site role", "onsite");
 	REMOTE("", NULL);
 }
 
@@ -411,6 +420,13 @@ static void education_text(void **state)
 	EDU("You teach in our bachelor's and master's programmes and supervise master's theses. "
 	    "Requirements: a PhD in energy studies", "phd");
 	EDU("In this four-year PhD project ... include your MSc grades", "wo");
+	/* the requirements section decides when there is one */
+	EDU("Bij de Academie leiden we studenten op tot hbo-verpleegkundige.\n\nWat vragen wij?\n\n"
+	    "- Je bent verpleegkundige met een afgeronde master;\n- Ervaring in het onderwijs.\n\n"
+	    "Wat bieden wij?\n\nSalaris volgens schaal 11 cao hbo.", "wo");
+	EDU("Ihr Profil\n\n- Abgeschlossenes Hochschulstudium (Master oder vergleichbar)", "wo");
+	EDU("- Abgeschlossene kaufm\xc3\xa4nnische Ausbildung oder Bachelorabschluss", "mbo");
+	EDU("Salaris volgens cao hbo, schaal 10", NULL);
 	EDU("Our bachelor\xe2\x80\x99s programme; you hold a master\xe2\x80\x99s degree", "wo");
 }
 

@@ -103,6 +103,9 @@ static void norm_percent_unreserved(void **state)
 	/* decoding %2E after dot-segment removal could create a new ".." */
 	check_norm("http://example.com/a/%2E%2E/b", "http://example.com/a/%2E%2E/b");
 	check_norm("http://example.com/100%", "http://example.com/100%");
+	/* found by fuzz_url: decoding %62 after a stray "%4" would make "%4b" */
+	check_norm("http://example.com/%4%62", "http://example.com/%4%62");
+	check_norm("http://example.com/%%41", "http://example.com/%%41");
 }
 
 static void norm_tracking(void **state)
@@ -138,6 +141,9 @@ static void norm_jsessionid_path(void **state)
 	(void)state;
 	check_norm("http://ex.com/jobs;jsessionid=AB12CD?page=2", "http://ex.com/jobs?page=2");
 	check_norm("http://ex.com/a;v=1/b", "http://ex.com/a;v=1/b");
+	/* found by fuzz_url: dot segments are removed after the session id */
+	check_norm("http://ex.com/a/b/..;jsessionid=1/c", "http://ex.com/a/c");
+	check_norm("http://ex.com/a;%6Asessionid=1", "http://ex.com/a");
 }
 
 static void norm_whitespace_and_unsafe(void **state)
@@ -154,6 +160,14 @@ static void norm_host_rules(void **state)
 {
 	(void)state;
 	check_norm("http://Example.COM./a", "http://example.com/a");
+	/* found by fuzz_url: the dot must go before libcurl's IPv4 parsing */
+	check_norm("https://2./", "https://0.0.0.2/");
+	check_norm("https://0.0.0.2/", "https://0.0.0.2/");
+	check_norm("https://0../", NULL);
+	check_norm("https://%30/", "https://0.0.0.0/");
+	check_norm("https://%45x.com/", "https://ex.com/");
+	check_norm("https://evil.com%40good.com/", NULL);
+	check_res("https://www.example.nl/a/", "///0..//", NULL);
 	check_norm("http://ex..com/", NULL);
 	check_norm("http:///x", NULL);
 	check_norm("http://", NULL);
