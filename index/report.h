@@ -1,6 +1,6 @@
 /*
  * report.h - read-only views of the database for the command line:
- * `twentejobs sources` (crawl health per source) and `twentejobs export`.
+ * `twentejobs sources` (crawl health per source).
  */
 #ifndef TJ_REPORT_H
 #define TJ_REPORT_H
@@ -16,6 +16,5 @@
 enum tj_code report_sources(struct db *db, json_t **out) TJ_WUR;
 
 int cmd_sources(int argc, char **argv);
-int cmd_export(int argc, char **argv);
 
 #endif

@@ -489,3 +489,123 @@ enum tj_code store_run_pages(struct db *db, int64_t run_id,
 	db_finalize(st);
 	return rc;
 }
+
+static enum tj_code get_time(const json_t *rec, const char *k, int64_t *out)
+{
+	json_t *v = json_object_get(rec, k);
+
+	if (!json_is_integer(v))
+		return tj_error(TJ_EPARSE, "'%s': expected a timestamp (seconds)", k);
+	*out = json_integer_value(v);
+	return TJ_OK;
+}
+
+enum tj_code store_import(struct db *db, const json_t *rec, bool replace, bool *added)
+{
+	struct posting p;
+	sqlite3_stmt *st = NULL;
+	const char *key = json_string_value(json_object_get(rec, "key"));
+	const char *state = json_string_value(json_object_get(rec, "state"));
+	const char *page_url = json_string_value(json_object_get(rec, "page_url"));
+	json_t *hist = json_object_get(rec, "history"), *obj = NULL, *h;
+	char *fp = NULL, *json = NULL;
+	int64_t first = 0, last = 0, changed = 0, id = 0;
+	bool row = false;
+	size_t i;
+	enum tj_code rc;
+
+	*added = false;
+	posting_init(&p);
+	if (!key || !*key)
+		return tj_error(TJ_EPARSE, "'key': expected a string");
+	if (!state || (strcmp(state, "active") && strcmp(state, "expired") && strcmp(state, "duplicate")))
+		return tj_error(TJ_EPARSE, "'state': expected active, expired or duplicate");
+	if ((rc = get_time(rec, "first_seen", &first)) || (rc = get_time(rec, "last_seen", &last)) ||
+	    (rc = get_time(rec, "last_changed", &changed)) || (rc = posting_from_json(&p, rec)))
+		goto out;
+	if (!p.source_id || !p.url || !p.title) {
+		rc = tj_error(TJ_EPARSE, "a posting needs 'source', 'url' and 'title'");
+		goto out;
+	}
+	if (hist && !json_is_array(hist)) {
+		rc = tj_error(TJ_EPARSE, "'history': expected an array");
+		goto out;
+	}
+	fp = store_fingerprint(&p);
+	obj = posting_to_json(&p);
+	json = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	if (!fp || !json) {
+		rc = tj_error(TJ_ENOMEM, "out of memory importing a posting");
+		goto out;
+	}
+	if ((rc = db_prepare(db, &st, "SELECT id FROM jobs WHERE key = ?1")) ||
+	    (rc = db_bind_text(st, 1, key)) || (rc = db_step(st, &row)))
+		goto out;
+	id = row ? sqlite3_column_int64(st, 0) : 0;
+	db_finalize(st);
+	st = NULL;
+	if (id && !replace)
+		goto out;
+	if (id) {
+		/* the delete trigger takes the old row out of the FTS index */
+		if ((rc = db_prepare(db, &st, "DELETE FROM job_history WHERE job_id = ?1")) ||
+		    (rc = db_bind_int(st, 1, id)) || (rc = db_step(st, NULL)))
+			goto out;
+		db_finalize(st);
+		st = NULL;
+		if ((rc = db_prepare(db, &st, "DELETE FROM jobs WHERE id = ?1")) ||
+		    (rc = db_bind_int(st, 1, id)) || (rc = db_step(st, NULL)))
+			goto out;
+		db_finalize(st);
+		st = NULL;
+	}
+	rc = db_prepare(db, &st, "INSERT INTO jobs(key, " POSTING_COLUMNS ", first_seen,"
+			" last_seen, last_changed, last_run_id, missed_runs, dup_of) VALUES (?1, ?2, ?3, ?4,"
+			" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+			" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, NULL, 0, ?34)");
+	if (rc || (rc = db_bind_text(st, 1, key)) ||
+	    (rc = bind_posting_columns(st, &p, page_url, json, fp, state)) ||
+	    (rc = db_bind_int(st, 31, first)) || (rc = db_bind_int(st, 32, last)) ||
+	    (rc = db_bind_int(st, 33, changed)))
+		goto out;
+	if (json_is_integer(json_object_get(rec, "dup_of")))
+		rc = db_bind_int(st, 34, json_integer_value(json_object_get(rec, "dup_of")));
+	if (rc || (rc = db_step(st, NULL)))
+		goto out;
+	id = sqlite3_last_insert_rowid(db->h);
+	db_finalize(st);
+	st = NULL;
+	json_array_foreach(hist, i, h) {
+		json_t *at = json_object_get(h, "changed_at"), *old = json_object_get(h, "posting");
+		char *text;
+
+		if (!json_is_integer(at) || !json_is_object(old)) {
+			rc = tj_error(TJ_EPARSE, "'history'[%zu]: expected {\"changed_at\": seconds, "
+				      "\"posting\": {...}}", i);
+			goto out;
+		}
+		text = json_dumps(old, JSON_COMPACT);
+		if (!text) {
+			rc = tj_error(TJ_ENOMEM, "out of memory importing history");
+			goto out;
+		}
+		rc = db_prepare(db, &st, "INSERT INTO job_history(job_id, changed_at, posting_json)"
+				" VALUES (?1, ?2, ?3)");
+		if (!rc && !(rc = db_bind_int(st, 1, id)) &&
+		    !(rc = db_bind_int(st, 2, json_integer_value(at))) && !(rc = db_bind_text(st, 3, text)))
+			rc = db_step(st, NULL);
+		free(text);
+		db_finalize(st);
+		st = NULL;
+		if (rc)
+			goto out;
+	}
+	*added = true;
+out:
+	db_finalize(st);
+	json_decref(obj);
+	free(fp);
+	free(json);
+	posting_release(&p);
+	return rc;
+}

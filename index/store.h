@@ -90,6 +90,13 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag,
 				   char **last_modified) TJ_WUR;
 
 /*
+ * Insert one exported record (a posting object plus key, state,
+ * first_seen, last_seen, last_changed, dup_of, page_url and history) as
+ * it was.  An existing key is left alone (*added = false) unless replace.
+ */
+enum tj_code store_import(struct db *db, const json_t *rec, bool replace, bool *added) TJ_WUR;
+
+/*
  * The crawl frontier in SQLite, so a killed crawl resumes: queue a URL for
  * a run (a no-op when this run already has it), and list a run's pages.
  */

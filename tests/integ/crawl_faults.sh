@@ -41,8 +41,10 @@ rc=$?
 secs=$(($(date +%s) - start))
 check "crawl of the hostile web finishes with exit 0 (rc $rc, ${secs}s)" test "$rc" = 0
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/crawl.err")
-check "peak RSS stays under 150 MB despite an 8 MiB page and a 200 MiB gzip bomb (${rss} KB)" \
-	test "${rss:-999999}" -lt 153600
+if [ "$SANITIZED" = 0 ]; then
+	check "peak RSS stays under 150 MB despite an 8 MiB page and a 200 MiB gzip bomb (${rss} KB)" \
+		test "${rss:-999999}" -lt 153600
+fi
 
 "$BIN/twentejobs" sources --db "$DB" --json >"$TMP/sources.json"
 kinds() { jq -r --arg s "$1" '.[] | select(.id == $s) | .last_run.errors_by_kind | keys[]' "$TMP/sources.json"; }
