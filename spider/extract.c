@@ -1213,17 +1213,17 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 	if (!r->links)
 		return tj_error(TJ_ENOMEM, "out of memory collecting links");
 	for (size_t i = 0; i < hrefs->n; i++) {
-		char *u = url_resolve(c->base, hrefs->v[i]);
+		char *u;
 		int added;
 
+		if (r->n_links >= max) {
+			/* resolving costs ~8 us a link: stop at the cap, count what is left */
+			dropped = hrefs->n - i;
+			break;
+		}
+		u = url_resolve(c->base, hrefs->v[i]);
 		if (!u)
 			continue;
-		if (r->n_links >= max) {
-			/* count distinct drops only approximately: no set growth past the cap */
-			dropped++;
-			free(u);
-			continue;
-		}
 		added = strset_add(&seen, u);
 		if (added < 0) {
 			free(u);
@@ -1238,7 +1238,7 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 	}
 	strset_release(&seen);
 	if (!rc && dropped)
-		rc = warn(r, "more than %zu links on the page; %zu ignored", max, dropped);
+		rc = warn(r, "more than %zu links on the page; the last %zu hrefs ignored", max, dropped);
 	return rc;
 }
 
