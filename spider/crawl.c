@@ -194,12 +194,12 @@ static void finish_source(struct crawl *c, struct source_run *s, struct db *db)
 	st.errors = s->errors;
 	st.robots_blocked = s->robots_blocked;
 	st.errors_by_kind = s->errors_by_kind;
-	if (s->budget_hit)
+	if (s->message)
+		snprintf(msg, sizeof(msg), "%s", s->message);
+	else if (s->budget_hit)
 		snprintf(msg, sizeof(msg), "page budget of %ld reached", s->max_pages);
 	else if (s->start_blocked)
 		snprintf(msg, sizeof(msg), "robots.txt does not allow the start URLs");
-	else if (s->message)
-		snprintf(msg, sizeof(msg), "%s", s->message);
 	st.message = msg[0] ? msg : NULL;
 	rc = store_run_finish(db, s->run_id, s->rule->id, &st, &expired);
 	if (rc)
@@ -508,6 +508,18 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 	} else if (resp.status == FETCH_HTTP_ERROR && resp.http_status >= 400 && resp.http_status < 500) {
 		r = robots_allow_all();         /* RFC 9309 2.3.1.3: unavailable = allow */
 	} else if (resp.status == FETCH_STOPPED) {
+		r = robots_disallow_all();
+	} else if (resp.status == FETCH_FORBIDDEN_ADDR) {
+		/* not "unreachable, retry later": it must never be fetched */
+		struct source_run *s = &c->src[it->source];
+
+		log_warn("%s: %s", s->rule->id, resp.error);
+		count_error(c, s, resp.kind);
+		pthread_mutex_lock(&c->mu);
+		if (!s->message)
+			s->message = strdup("refused to connect to a non-public address "
+					    "(map it with --resolve HOST:PORT:ADDR, or --allow-private)");
+		pthread_mutex_unlock(&c->mu);
 		r = robots_disallow_all();
 	} else {
 		/* RFC 9309 2.3.1.4: unreachable = disallow everything, for now */

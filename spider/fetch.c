@@ -17,6 +17,7 @@
 #include "fetch.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct fetcher {
 	struct curl_slist *connect_to;
 	char *mapped[MAX_MAPPED];       /* addresses the user mapped explicitly */
 	size_t n_mapped;
+	char *mapped_host[MAX_MAPPED];  /* --resolve: the host each address is for */
 	/* per-transfer state, reset by fetch_url */
 	struct fetch_response *resp;
 	const char *const *accept;
@@ -84,10 +86,12 @@ bool fetch_addr_is_public(const char *addr)
 	return false;
 }
 
-/* Remember the address part of "ADDR:PORT" or "[V6]:PORT" as mapped. */
-static enum tj_code add_mapped(struct fetcher *f, const char *s, size_t len)
+/* Remember the address part of "ADDR:PORT" or "[V6]:PORT" as mapped,
+ * for host (NULL: for every host, as --demo-web maps them all). */
+static enum tj_code add_mapped(struct fetcher *f, const char *s, size_t len, const char *host,
+			       size_t host_len)
 {
-	char *a;
+	char *a, *h = NULL;
 
 	if (len && s[0] == '[' && s[len - 1] == ']') {
 		s++;
@@ -96,9 +100,16 @@ static enum tj_code add_mapped(struct fetcher *f, const char *s, size_t len)
 	if (f->n_mapped == MAX_MAPPED)
 		return tj_error(TJ_EINVAL, "too many mapped addresses (at most %d)", MAX_MAPPED);
 	a = strndup(s, len);
+	if (host && !(h = strndup(host, host_len))) {
+		free(a);
+		return tj_error(TJ_ENOMEM, "out of memory");
+	}
 	if (!a)
 		return tj_error(TJ_ENOMEM, "out of memory");
-	f->mapped[f->n_mapped++] = a;
+	for (char *c = h; c && *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	f->mapped[f->n_mapped] = a;
+	f->mapped_host[f->n_mapped++] = h;
 	return TJ_OK;
 }
 
@@ -130,6 +141,42 @@ static curl_socket_t on_open_socket(void *ud, curlsocktype purpose, struct curl_
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype, a->protocol);
+}
+
+/*
+ * The second, host-aware check, once connected and before the request is
+ * sent: a non-public address is allowed only for the host it was mapped
+ * for (--resolve HOST:PORT:ADDR), so a mapped page cannot redirect or link
+ * the crawler to http://127.0.0.1/ or another internal name.
+ */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	struct fetcher *f = ud;
+	char *eff = NULL, *host = NULL;
+	CURLU *u;
+	bool ok = false;
+
+	(void)local_ip; (void)port; (void)local_port;
+	if (f->cfg.allow_private || fetch_addr_is_public(ip))
+		return CURL_PREREQFUNC_OK;
+	curl_easy_getinfo(f->h, CURLINFO_EFFECTIVE_URL, &eff);
+	u = curl_url();
+	if (u && eff && !curl_url_set(u, CURLUPART_URL, eff, 0) &&
+	    !curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+		for (size_t i = 0; !ok && i < f->n_mapped; i++)
+			ok = !strcmp(f->mapped[i], ip) &&
+			     (!f->mapped_host[i] || !strcasecmp(f->mapped_host[i], host));
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	if (ok)
+		return CURL_PREREQFUNC_OK;
+	f->refused_addr = true;
+	if (f->resp)
+		snprintf(f->resp->error, sizeof(f->resp->error),
+			 "refused: '%s' is at non-public address %s and was not mapped to it",
+			 eff ? eff : "?", ip);
+	return CURL_PREREQFUNC_ABORT;
 }
 
 static bool type_accepted(const char *ct, const char *const *accept)
@@ -222,7 +269,7 @@ enum tj_code fetcher_new(const struct fetcher_config *cfg, struct fetcher **out)
 			goto out;
 		}
 		f->connect_to = l;
-		if ((rc = add_mapped(f, cfg->demo_web, (size_t)(colon - cfg->demo_web))))
+		if ((rc = add_mapped(f, cfg->demo_web, (size_t)(colon - cfg->demo_web), NULL, 0)))
 			goto out;
 	}
 	for (size_t i = 0; i < cfg->n_resolve; i++) {
@@ -244,7 +291,7 @@ enum tj_code fetcher_new(const struct fetcher_config *cfg, struct fetcher **out)
 		for (const char *a = p2 + 1; *a;) {
 			size_t n = strcspn(a, ",");
 
-			if ((rc = add_mapped(f, a, n)))
+			if ((rc = add_mapped(f, a, n, r, (size_t)(p1 - r))))
 				goto out;
 			a += n + (a[n] == ',');
 		}
@@ -265,8 +312,10 @@ void fetcher_free(struct fetcher *f)
 	curl_easy_cleanup(f->h);
 	curl_slist_free_all(f->resolve);
 	curl_slist_free_all(f->connect_to);
-	for (size_t i = 0; i < f->n_mapped; i++)
+	for (size_t i = 0; i < f->n_mapped; i++) {
 		free(f->mapped[i]);
+		free(f->mapped_host[i]);
+	}
 	free(f);
 }
 
@@ -417,6 +466,8 @@ enum tj_code fetch_url(struct fetcher *f, const struct fetch_request *req, struc
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, f);
+	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(h, CURLOPT_PREREQDATA, f);
 	if (f->resolve)
 		curl_easy_setopt(h, CURLOPT_RESOLVE, f->resolve);
 	if (f->connect_to)
