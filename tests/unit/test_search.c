@@ -475,7 +475,8 @@ static void test_two_phase(void **state)
 		/* "software" is in two titles, "radar" only in the C++ description:
 		 * score_all 2 bm25-scores tier 0, score_all 1 orders it by date */
 		search_params_init(&p);
-		p.score_all = score_all + 1;
+		p.score_all = 1;
+		p.score_tier0 = score_all + 1;
 		assert_int_equal(search_params_set(&p, "q", "software OR radar "), TJ_OK);
 		assert_int_equal(search_params_finish(&p), TJ_OK);
 		assert_int_equal(search_run(fx->db, NULL, &p, &r), TJ_OK);
@@ -495,6 +496,7 @@ static void test_two_phase(void **state)
 
 		search_params_init(&p);
 		p.score_all = 1;
+		p.score_tier0 = 1;
 		assert_int_equal(search_params_set(&p, "q", "software OR radar "), TJ_OK);
 		assert_int_equal(search_params_set(&p, "limit", "1"), TJ_OK);
 		assert_int_equal(search_params_finish(&p), TJ_OK);
