@@ -873,6 +873,8 @@ bad:
  * before everything else; date keys are -seconds, down to about -2e9. */
 #define TIER0 (-4e9)
 
+_Static_assert(JOBCACHE_FIELDS == SEARCH_N_FIELDS, "jobcache codes one value per search field");
+
 /* Page candidates, kept sorted by (key asc, id desc). */
 struct cand {
 	double key;
