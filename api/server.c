@@ -778,11 +778,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	si.acao = cors_origin(s, mg_get_header(conn, "Origin"));
 	si.vary_origin = s->cfg.n_origins > 0;
 	body = &rs.body;
-	if (rs.status == 200 && rs.body.len >= GZIP_MIN &&
-	    accepts_gzip(mg_get_header(conn, "Accept-Encoding")) && !gzip_body(&rs.body, &gz)) {
-		si.gzip = true;
-		body = &gz;
-	}
+	si.gzip = rs.status == 200 && rs.body.len >= GZIP_MIN &&
+		  accepts_gzip(mg_get_header(conn, "Accept-Encoding"));
 	if (rs.status == 200) {
 		/* of the uncompressed body; the gzip form's bytes differ, so its
 		 * validator is weak (RFC 9110 8.8.1) - If-None-Match compares
@@ -792,6 +789,12 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 		si.etag = etag;
 		if (etag_matches(mg_get_header(conn, "If-None-Match"), etag + (si.gzip ? 2 : 0)))
 			rs.status = 304;
+	}
+	if (rs.status == 200 && si.gzip) {
+		if (!gzip_body(&rs.body, &gz))
+			body = &gz;
+		else
+			si.gzip = false;        /* send it plain; the weak tag still holds */
 	}
 	send_response(conn, &rs, in.rq.head, body, &si);
 	metrics_record(s, in.rq.route, rs.status, mono_now() - t0);
