@@ -3,38 +3,45 @@
  * (see search.h for the query language and the contracts).
  *
  * Translation.  The user's text is cut into terms (bare words, "phrases",
- * -exclusions) and OR markers; every kept term is emitted as an FTS5 string
- * literal ("...", with no '"' inside because '"' only delimits phrases), so
+ * -exclusions) and OR markers; every kept term is emitted as FTS5 string
+ * literals ("...", with no '"' inside because '"' only delimits phrases), so
  * FTS5 operators and SQL in the input are only ever tokenised as text.  The
  * positive terms form AND-groups of OR-alternatives:
  *     java OR kotlin developer -senior
- *  -> ("java" OR "kotlin") AND ("developer"* OR "developer") NOT ("senior")
- * The last word is matched both as a prefix of the surface form (for
- * search-as-you-type) and as a stemmed word (so a finished word still finds
- * its inflections - a prefix is never stemmed, fts_stem.c).
+ *  -> (<java> OR <kotlin>) AND <developer> NOT (<senior>)
+ * where <w> is ("\x01w" OR "\x02w"): the word under the English and under
+ * the Dutch stemmer (fts_stem.h says why not one synonym term).  The last
+ * word, while typed, also gets "w"* - a prefix of the surface form, never
+ * stemmed - unless search_params_settle() finds the index knows the word.
  *
- * Running.  One pass over every posting that matches q (FTS5 MATCH joined to
- * jobs) computes, per row, which filters it fails:
- *   fails none      counts in the total, in every facet, and competes for
- *                   the page (kept in a bounded sorted array of limit+1)
- *   fails just one  counts only in that filter's own facet
- * which yields the total, all six facets "under the other filters" and the
- * page in a single scan.  The page's rows are then fetched by id with their
- * snippets.
+ * Running, over the in-memory attribute snapshot (jobcache.h):
+ *   1. FTS5 returns the matching rowids only: no ranking, no join.
+ *   2. One pass over them computes, per row, which filters it fails:
+ *        fails none      counts in the total and in every facet
+ *        fails just one  counts only in that filter's own facet
+ *      which yields the total and all six facets "under the other filters".
+ *   3. The page, kept in a bounded sorted array of limit+1 candidates:
+ *        sort=date       from the snapshot (date_posted, else first_seen)
+ *        relevance, at most SEARCH_SCORE_ALL matches: all scored with bm25
+ *        relevance, more: two phases, so that a word in most postings never
+ *                        makes us score every match - tier 0 is the rows
+ *                        matching in title, employer or city (bm25 if at most
+ *                        SEARCH_SCORE_TIER0 of them, else newest first), then
+ *                        every other match, newest first.
+ *   4. The page's rows are fetched by id, with their snippets.
  *
  * Ranking.  bm25 with column weights title 10, employer 4, city 2,
  * description 1, times a mild recency factor 1 + 0.3 / (1 + age_days / 30)
- * (a posting from today gets 30%, one from a month ago 15%).  sort=date
- * orders by date_posted (first_seen when unknown), newest first.  Ties break
- * on id, newest first, so the order is total and cursors are stable.
+ * (a posting from today gets 30%, one from a month ago 15%).  Ties break on
+ * id, newest first, so the order is total and cursors are stable.
  *
  * Cursors carry the last hit's (key, id) and a fingerprint of q and the
  * filters, sealed with SipHash-2-4 (Aumasson & Bernstein, 2012) under a
  * per-process key: tampering and replaying a cursor against another query
  * are both detected.
  *
- * Limits: the scan is linear in the number of matches; see NEEDSWORK in
- * search_run for the two-phase plan used when that is too slow.
+ * Limits: steps 1-2 are linear in the matches (about 7 ms for a word in all
+ * of 100k postings); counts are exact, never estimated.
  */
 #include "search.h"
 #include "fts_stem.h"
