@@ -774,6 +774,8 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	buf_init(&rs.body, 0);
 	buf_init(&gz, 0);
 	handle(s, conn, &in, &rs, &si);
+	if (rs.status >= 400)
+		si.cache_control = NULL;        /* errors are never cached */
 
 	si.acao = cors_origin(s, mg_get_header(conn, "Origin"));
 	si.vary_origin = s->cfg.n_origins > 0;

@@ -463,6 +463,7 @@ static void test_job(void **state)
 	resp_release(&r);
 	get("/api/v1/jobs/999999", &r);
 	assert_error(&r, 404, "not_found");
+	assert_string_equal(header(&r, "Cache-Control"), "no-store");
 	resp_release(&r);
 	get("/api/v1/jobs/abc", &r);
 	assert_error(&r, 404, "not_found");
