@@ -426,8 +426,16 @@ static void test_sees_new_jobs(void **state)
 	get("/api/v1/jobs?q=zeppelin+", &r);
 	assert_int_equal(jint(r.json, "total"), 0);
 	resp_release(&r);
+	/* a reader is never blocked by the writer's open transaction, and
+	 * does not see it before the commit */
 	assert_int_equal(db_open(e->db_path, false, &db), TJ_OK);
+	assert_int_equal(db_begin(db), TJ_OK);
 	fx_insert(db, &j);
+	get("/api/v1/jobs?q=zeppelin+", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(jint(r.json, "total"), 0);
+	resp_release(&r);
+	assert_int_equal(db_commit(db), TJ_OK);
 	db_close(db);
 	for (int i = 0; i < 8; i++) {       /* whichever worker thread answers */
 		get("/api/v1/jobs?q=zeppelin+", &r);
