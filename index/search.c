@@ -25,9 +25,8 @@
  *        relevance, at most SEARCH_SCORE_ALL matches: all scored with bm25
  *        relevance, more: two phases, so that a word in most postings never
  *                        makes us score every match - tier 0 is the rows
- *                        matching in title, employer or city (bm25 if at most
- *                        SEARCH_SCORE_TIER0 of them, else newest first), then
- *                        every other match, newest first.
+ *                        matching in title, employer or city, newest first,
+ *                        then every other match, newest first.
  *   4. The page's rows are fetched by id, with their snippets.
  *
  * Ranking.  bm25 with column weights title 10, employer 4, city 2,
@@ -530,7 +529,6 @@ void search_params_init(struct search_params *p)
 	p->sort = SORT_RELEVANCE;
 	p->prefix = true;
 	p->score_all = SEARCH_SCORE_ALL;
-	p->score_tier0 = SEARCH_SCORE_TIER0;
 }
 
 void search_params_release(struct search_params *p)
@@ -876,8 +874,8 @@ bad:
 
 #define RECENCY_BOOST 0.3
 #define RECENCY_DAYS 30.0
-/* Sort-key bands: tier 0 (title/employer/city hits of a common query) sorts
- * before everything else; date keys are -seconds, down to about -2e9. */
+/* Sort-key band of tier 0 (title/employer/city hits of a common query):
+ * below every date key, which are -seconds, down to about -2e9. */
 #define TIER0 (-4e9)
 
 _Static_assert(JOBCACHE_FIELDS == SEARCH_N_FIELDS, "jobcache codes one value per search field");
@@ -1012,7 +1010,7 @@ static void offer(struct run *r, const struct jobcache_row *row, double key)
 
 /* Score the rows an FTS5 query returns with bm25 (column weights title 10,
  * employer 4, city 2, description 1) and offer those that passed. */
-static enum tj_code offer_bm25(struct run *r, const char *fts, double base, int need)
+static enum tj_code offer_bm25(struct run *r, const char *fts)
 {
 	sqlite3_stmt *st = NULL;
 	size_t at = 0;
@@ -1030,9 +1028,9 @@ static enum tj_code offer_bm25(struct run *r, const char *fts, double base, int 
 		if (at == r->jc->n)
 			break;
 		jr = &r->jc->rows[at];
-		if (jr->id != sqlite3_column_int64(st, 0) || (r->flag[at] & need) != need)
+		if (jr->id != sqlite3_column_int64(st, 0) || !(r->flag[at] & F_PASS))
 			continue;
-		offer(r, jr, base + sqlite3_column_double(st, 1) * recency(r, jr));
+		offer(r, jr, sqlite3_column_double(st, 1) * recency(r, jr));
 	}
 out:
 	db_finalize(st);
@@ -1232,7 +1230,11 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 	rc = db_prepare(db, &row,
 			"SELECT title, employer, city, url, language, intl_label, dutch_required,"
 			" level, employment_type, date_posted, first_seen, state, remote,"
-			" substr(description, 1, 400) FROM jobs WHERE id = ?1");
+			" CASE WHEN ?2 THEN substr(description, 1, 400) END FROM jobs WHERE id = ?1");
+	/* the lead of the description only when no q snippet replaces it:
+	 * reading it walks the description's overflow pages */
+	if (!rc)
+		rc = db_bind_int(row, 2, !p->query.match);
 	if (!rc && n && !(r->hits = calloc(n, sizeof(*r->hits))))
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -1368,32 +1370,27 @@ enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_
 	 * query matching few rows is scored whole with bm25.  A common one is
 	 * ranked in two phases so that no word matching most postings makes us
 	 * score every match: tier 0 is the rows matching in the short columns
-	 * (title, employer, city), scored with bm25 when there are few (500),
-	 * else newest first; every other match follows, newest first.
+	 * (title, employer, city), newest first; every other match follows,
+	 * newest first.  (bm25 even on a small tier 0 costs a scan of each
+	 * term's whole doclist for its IDF - 2.5 ms per common word at 10k.)
 	 */
 	if (p->sort == SORT_DATE || !p->query.match) {
 		for (size_t k = 0; k < r.n_match; k++)
 			if (r.flag[r.match[k]] & F_PASS)
 				offer(&r, &r.jc->rows[r.match[k]], date_key(&r.jc->rows[r.match[k]]));
 	} else if (r.n_match <= (size_t)p->score_all) {
-		rc = offer_bm25(&r, p->query.match, 0.0, F_PASS);
+		rc = offer_bm25(&r, p->query.match);
 	} else {
 		if ((rc = fts_rows(&r, p->query.tier0, &tier0, &n_tier0)))
 			goto out;
 		for (size_t k = 0; k < n_tier0; k++)
 			r.flag[tier0[k]] |= F_TIER0;
-		if (n_tier0 <= (size_t)p->score_tier0)
-			rc = offer_bm25(&r, p->query.tier0, TIER0, F_PASS | F_TIER0);
-		for (size_t k = 0; k < r.n_match && !rc; k++) {
+		for (size_t k = 0; k < r.n_match; k++) {
 			const struct jobcache_row *row = &r.jc->rows[r.match[k]];
 			uint8_t fl = r.flag[r.match[k]];
 
-			if (!(fl & F_PASS))
-				continue;
-			if (!(fl & F_TIER0))
-				offer(&r, row, date_key(row));
-			else if (n_tier0 > (size_t)p->score_tier0)
-				offer(&r, row, TIER0 + date_key(row));
+			if (fl & F_PASS)
+				offer(&r, row, (fl & F_TIER0 ? TIER0 : 0.0) + date_key(row));
 		}
 	}
 	if (rc)

@@ -98,8 +98,6 @@ struct search_params {
 	bool prefix;                    /* prefix-match the last word (default true) */
 	int score_all;                  /* bm25-score at most this many matches at once
 					   (default SEARCH_SCORE_ALL; tests lower it) */
-	int score_tier0;                /* the same for tier 0 of a two-phase ranking
-					   (default SEARCH_SCORE_TIER0) */
 };
 
 void search_params_init(struct search_params *p);
@@ -165,7 +163,6 @@ struct search_result {
  */
 struct jobcache;
 #define SEARCH_SCORE_ALL 2000   /* matches scored with bm25 in one go */
-#define SEARCH_SCORE_TIER0 500  /* title/employer/city hits scored in a common query */
 enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_params *p,
 			struct search_result *out) TJ_WUR;
 void search_result_release(struct search_result *r);
