@@ -1159,7 +1159,7 @@ static enum tj_code fetch_snippets(struct db *db, const char *match, struct sear
 		rc = buf_addc(&ids, ']');
 	if (rc || !r->n_hits)
 		goto out;
-	if ((rc = db_prepare(db, &st, "SELECT rowid, snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
+	if ((rc = db_prepare(db, &st, "SELECT rowid, tj_snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
 			     " FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
 			     " AND +rowid IN (SELECT value FROM json_each(?4))")) ||
 	    (rc = db_bind_text(st, 1, match)) || (rc = db_bind_int(st, 2, lo)) ||
@@ -1197,7 +1197,7 @@ static enum tj_code fetch_snippet_each(struct db *db, const char *match, struct 
 	bool row;
 
 	buf_init(&b, 0);
-	rc = db_prepare(db, &st, "SELECT snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
+	rc = db_prepare(db, &st, "SELECT tj_snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
 			" FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid = ?2");
 	if (!rc)
 		rc = db_bind_text(st, 1, match);

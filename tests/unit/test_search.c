@@ -601,6 +601,43 @@ static void test_hostile_queries_run(void **state)
 	}
 }
 
+/* tj_snippet: the window holding the hits, from its sentence's start,
+ * ellipses where text was cut, a phrase in one <mark>. */
+static void test_snippets(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_job j = { "Signal Processing Engineer", "Thales", "Hengelo", NULL, "en", "yes",
+			    "medior", "FULL_TIME", "onsite", "2026-11-29", NULL, NULL, 0 };
+	struct search_result r;
+	struct buf d;
+
+	buf_init(&d, 0);
+	assert_int_equal(buf_adds(&d, "Intro sentence here."), TJ_OK);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(buf_adds(&d, " filler"), TJ_OK);
+	assert_int_equal(buf_adds(&d, ". The radar team builds sonar arrays."), TJ_OK);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(buf_adds(&d, " padding"), TJ_OK);
+	j.description = buf_str(&d);
+	fx_insert(fx->db, &j);
+	run(fx->db, &r, "arrays sonar ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.hits[0].snippet, "…The radar team builds <mark>sonar arrays</mark>. padding "
+			    "padding padding padding padding padding padding padding padding padding "
+			    "padding padding padding padding padding padding padding padding…");
+	search_result_release(&r);
+	run(fx->db, &r, "\"radar team\" ", NULL);
+	assert_non_null(strstr(r.hits[0].snippet, "The <mark>radar team</mark> builds"));
+	search_result_release(&r);
+	/* a hit in the title only: the lead of the description, no mark */
+	run(fx->db, &r, "signal ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_true(!strncmp(r.hits[0].snippet, "Intro sentence here. filler", 27));
+	assert_null(strstr(r.hits[0].snippet, "<mark>"));
+	search_result_release(&r);
+	buf_release(&d);
+}
+
 static void test_suggest(void **state)
 {
 	struct fx *fx = *state;
@@ -638,6 +675,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	};
 
