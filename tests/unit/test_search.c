@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "fixture.h"
+#include "routes.h"
 #include "search.h"
 
 /* ---- translation ---------------------------------------------------- */
@@ -659,6 +662,55 @@ static void test_suggest(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Run `twentejobs search ARGS...` with stdout captured; returns its status. */
+static int run_cli(char *out, size_t n, int argc, char **argv)
+{
+	char path[] = "/tmp/tj-cli-XXXXXX";
+	int fd = mkstemp(path), saved = dup(1), rc;
+	FILE *f;
+	size_t got;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stdout);
+	dup2(fd, 1);
+	rc = cmd_search(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(fd);
+	f = fopen(path, "r");
+	got = fread(out, 1, n - 1, f);
+	out[got] = '\0';
+	fclose(f);
+	unlink(path);
+	return rc;
+}
+
+/* The CLI runs the same search: a table, or the API's JSON. */
+static void test_cli(void **state)
+{
+	struct fx *fx = *state;
+	char out[8192];
+	char *table[] = { "search", "--db", fx->db->path, "--city", "enschede", "engineers", NULL };
+	char *json[] = { "search", "--db", fx->db->path, "--json", "--limit", "1", "munster", NULL };
+	char *bad[] = { "search", "--db", fx->db->path, "--intl", "perhaps", "x", NULL };
+	json_t *o;
+
+	assert_int_equal(run_cli(out, sizeof(out), 6, table), 0);
+	assert_non_null(strstr(out, "TITLE"));
+	assert_non_null(strstr(out, "Data Engineer"));
+	assert_non_null(strstr(out, "Senior Software Engineer"));
+	assert_non_null(strstr(out, "2 of 2 postings matching engineers"));
+	assert_int_equal(run_cli(out, sizeof(out), 7, json), 0);
+	o = json_loads(out, 0, NULL);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "results"), 0),
+							      "city")), "Münster");
+	json_decref(o);
+	assert_int_equal(run_cli(out, sizeof(out), 6, bad), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +728,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	};
 
