@@ -51,4 +51,8 @@ enum tj_code h_meta_health(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_meta_metrics(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_meta_openapi(struct api_req *rq, struct api_resp *rs);
 
+/* `twentejobs search` (h_jobs.c): the same search from the shell, printed as
+ * a table or, with --json, as the API's JSON.  Exit status 0, 1, 2. */
+int cmd_search(int argc, char **argv);
+
 #endif

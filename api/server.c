@@ -757,7 +757,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	struct send_info si;
 	struct buf gz;
 	const struct buf *body;
-	char etag[40];
+	char etag[48];
 	double t0 = mono_now();
 
 	memset(&in, 0, sizeof(in));
@@ -774,21 +774,29 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	buf_init(&rs.body, 0);
 	buf_init(&gz, 0);
 	handle(s, conn, &in, &rs, &si);
+	if (rs.status >= 400)
+		si.cache_control = NULL;        /* errors are never cached */
 
 	si.acao = cors_origin(s, mg_get_header(conn, "Origin"));
 	si.vary_origin = s->cfg.n_origins > 0;
 	body = &rs.body;
+	si.gzip = rs.status == 200 && rs.body.len >= GZIP_MIN &&
+		  accepts_gzip(mg_get_header(conn, "Accept-Encoding"));
 	if (rs.status == 200) {
-		snprintf(etag, sizeof(etag), "\"%016llx\"",
+		/* of the uncompressed body; the gzip form's bytes differ, so its
+		 * validator is weak (RFC 9110 8.8.1) - If-None-Match compares
+		 * weakly, so either form revalidates the other */
+		snprintf(etag, sizeof(etag), "%s\"%016llx\"", si.gzip ? "W/" : "",
 			 (unsigned long long)fnv1a64(rs.body.data ? rs.body.data : "", rs.body.len));
 		si.etag = etag;
-		if (etag_matches(mg_get_header(conn, "If-None-Match"), etag))
+		if (etag_matches(mg_get_header(conn, "If-None-Match"), etag + (si.gzip ? 2 : 0)))
 			rs.status = 304;
 	}
-	if (rs.status != 304 && rs.body.len >= GZIP_MIN &&
-	    accepts_gzip(mg_get_header(conn, "Accept-Encoding")) && !gzip_body(&rs.body, &gz)) {
-		si.gzip = true;
-		body = &gz;
+	if (rs.status == 200 && si.gzip) {
+		if (!gzip_body(&rs.body, &gz))
+			body = &gz;
+		else
+			si.gzip = false;        /* send it plain; the weak tag still holds */
 	}
 	send_response(conn, &rs, in.rq.head, body, &si);
 	metrics_record(s, in.rq.route, rs.status, mono_now() - t0);

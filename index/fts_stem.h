@@ -10,7 +10,8 @@
 #include "err.h"
 
 /*
- * Register the "tj_stem" tokenizer on one connection.  Must run before the
+ * Register the "tj_stem" tokenizer and the tj_snippet() auxiliary function
+ * (snippet()'s arguments and output, cheaper) on one connection.  Must run before the
  * connection touches jobs_fts (db_open calls it before migrating).
  * Arguments given in the table definition after the name are passed on to
  * unicode61 (e.g. "tj_stem remove_diacritics 2 tokenchars '+#'").

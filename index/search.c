@@ -3,38 +3,44 @@
  * (see search.h for the query language and the contracts).
  *
  * Translation.  The user's text is cut into terms (bare words, "phrases",
- * -exclusions) and OR markers; every kept term is emitted as an FTS5 string
- * literal ("...", with no '"' inside because '"' only delimits phrases), so
+ * -exclusions) and OR markers; every kept term is emitted as FTS5 string
+ * literals ("...", with no '"' inside because '"' only delimits phrases), so
  * FTS5 operators and SQL in the input are only ever tokenised as text.  The
  * positive terms form AND-groups of OR-alternatives:
  *     java OR kotlin developer -senior
- *  -> ("java" OR "kotlin") AND ("developer"* OR "developer") NOT ("senior")
- * The last word is matched both as a prefix of the surface form (for
- * search-as-you-type) and as a stemmed word (so a finished word still finds
- * its inflections - a prefix is never stemmed, fts_stem.c).
+ *  -> (<java> OR <kotlin>) AND <developer> NOT (<senior>)
+ * where <w> is ("\x01w" OR "\x02w"): the word under the English and under
+ * the Dutch stemmer (fts_stem.h says why not one synonym term).  The last
+ * word, while typed, also gets "w"* - a prefix of the surface form, never
+ * stemmed - unless search_params_settle() finds the index knows the word.
  *
- * Running.  One pass over every posting that matches q (FTS5 MATCH joined to
- * jobs) computes, per row, which filters it fails:
- *   fails none      counts in the total, in every facet, and competes for
- *                   the page (kept in a bounded sorted array of limit+1)
- *   fails just one  counts only in that filter's own facet
- * which yields the total, all six facets "under the other filters" and the
- * page in a single scan.  The page's rows are then fetched by id with their
- * snippets.
+ * Running, over the in-memory attribute snapshot (jobcache.h):
+ *   1. FTS5 returns the matching rowids only: no ranking, no join.
+ *   2. One pass over them computes, per row, which filters it fails:
+ *        fails none      counts in the total and in every facet
+ *        fails just one  counts only in that filter's own facet
+ *      which yields the total and all six facets "under the other filters".
+ *   3. The page, kept in a bounded sorted array of limit+1 candidates:
+ *        sort=date       from the snapshot (date_posted, else first_seen)
+ *        relevance, at most SEARCH_SCORE_ALL matches: all scored with bm25
+ *        relevance, more: two phases, so that a word in most postings never
+ *                        makes us score every match - tier 0 is the rows
+ *                        matching in title, employer or city, newest first,
+ *                        then every other match, newest first.
+ *   4. The page's rows are fetched by id, with their snippets.
  *
  * Ranking.  bm25 with column weights title 10, employer 4, city 2,
  * description 1, times a mild recency factor 1 + 0.3 / (1 + age_days / 30)
- * (a posting from today gets 30%, one from a month ago 15%).  sort=date
- * orders by date_posted (first_seen when unknown), newest first.  Ties break
- * on id, newest first, so the order is total and cursors are stable.
+ * (a posting from today gets 30%, one from a month ago 15%).  Ties break on
+ * id, newest first, so the order is total and cursors are stable.
  *
  * Cursors carry the last hit's (key, id) and a fingerprint of q and the
  * filters, sealed with SipHash-2-4 (Aumasson & Bernstein, 2012) under a
  * per-process key: tampering and replaying a cursor against another query
  * are both detected.
  *
- * Limits: the scan is linear in the number of matches; see NEEDSWORK in
- * search_run for the two-phase plan used when that is too slow.
+ * Limits: steps 1-2 are linear in the matches (about 7 ms for a word in all
+ * of 100k postings); counts are exact, never estimated.
  */
 #include "search.h"
 #include "fts_stem.h"
@@ -868,9 +874,11 @@ bad:
 
 #define RECENCY_BOOST 0.3
 #define RECENCY_DAYS 30.0
-/* Sort-key bands: tier 0 (title/employer/city hits of a common query) sorts
- * before everything else; date keys are -seconds, down to about -2e9. */
+/* Sort-key band of tier 0 (title/employer/city hits of a common query):
+ * below every date key, which are -seconds, down to about -2e9. */
 #define TIER0 (-4e9)
+
+_Static_assert(JOBCACHE_FIELDS == SEARCH_N_FIELDS, "jobcache codes one value per search field");
 
 /* Page candidates, kept sorted by (key asc, id desc). */
 struct cand {
@@ -1002,7 +1010,7 @@ static void offer(struct run *r, const struct jobcache_row *row, double key)
 
 /* Score the rows an FTS5 query returns with bm25 (column weights title 10,
  * employer 4, city 2, description 1) and offer those that passed. */
-static enum tj_code offer_bm25(struct run *r, const char *fts, double base, int need)
+static enum tj_code offer_bm25(struct run *r, const char *fts)
 {
 	sqlite3_stmt *st = NULL;
 	size_t at = 0;
@@ -1020,9 +1028,9 @@ static enum tj_code offer_bm25(struct run *r, const char *fts, double base, int 
 		if (at == r->jc->n)
 			break;
 		jr = &r->jc->rows[at];
-		if (jr->id != sqlite3_column_int64(st, 0) || (r->flag[at] & need) != need)
+		if (jr->id != sqlite3_column_int64(st, 0) || !(r->flag[at] & F_PASS))
 			continue;
-		offer(r, jr, base + sqlite3_column_double(st, 1) * recency(r, jr));
+		offer(r, jr, sqlite3_column_double(st, 1) * recency(r, jr));
 	}
 out:
 	db_finalize(st);
@@ -1125,10 +1133,10 @@ static void hit_release(struct search_hit *h)
 }
 
 /*
- * Snippets for all hits of the page in one statement.  One statement per
- * hit (MATCH ... AND rowid = ?) would set the query up again for each: for
- * a prefix term that means merging the doclists of every word with that
- * prefix, 20 times.  Instead FTS5 walks the matches between the smallest
+ * Snippets for all hits of the page in one statement, used when q has a
+ * prefix term.  One statement per hit (MATCH ... AND rowid = ?) would set
+ * the query up again for each: for a prefix longer than the prefix indexes
+ * that means merging the doclists of every word with that prefix, 20 times.  Instead FTS5 walks the matches between the smallest
  * and largest id once (rowids only), and the unary + keeps the IN list from
  * being used as 20 separate lookups; snippet() runs for the listed rows only.
  */
@@ -1151,7 +1159,7 @@ static enum tj_code fetch_snippets(struct db *db, const char *match, struct sear
 		rc = buf_addc(&ids, ']');
 	if (rc || !r->n_hits)
 		goto out;
-	if ((rc = db_prepare(db, &st, "SELECT rowid, snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
+	if ((rc = db_prepare(db, &st, "SELECT rowid, tj_snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
 			     " FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3"
 			     " AND +rowid IN (SELECT value FROM json_each(?4))")) ||
 	    (rc = db_bind_text(st, 1, match)) || (rc = db_bind_int(st, 2, lo)) ||
@@ -1179,6 +1187,37 @@ out:
 	return rc;
 }
 
+/* Snippets one hit at a time: FTS5 seeks each id in the doclists, about
+ * 0.1 ms a hit, when no prefix term has to be set up again per statement. */
+static enum tj_code fetch_snippet_each(struct db *db, const char *match, struct search_result *r)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	enum tj_code rc;
+	bool row;
+
+	buf_init(&b, 0);
+	rc = db_prepare(db, &st, "SELECT tj_snippet(jobs_fts, 3, char(1), char(2), '…', 24)"
+			" FROM jobs_fts WHERE jobs_fts MATCH ?1 AND rowid = ?2");
+	if (!rc)
+		rc = db_bind_text(st, 1, match);
+	for (size_t i = 0; i < r->n_hits && !rc; i++) {
+		sqlite3_reset(st);
+		if ((rc = db_bind_int(st, 2, r->hits[i].id)) || (rc = db_step(st, &row)) || !row)
+			continue;
+		buf_reset(&b);
+		rc = search_html_escape(&b, db_col_text(st, 0) ? db_col_text(st, 0) : "");
+		if (!rc) {
+			free(r->hits[i].snippet);
+			if (!(r->hits[i].snippet = buf_detach(&b, NULL)))
+				rc = tj_error(TJ_ENOMEM, "out of memory");
+		}
+	}
+	db_finalize(st);
+	buf_release(&b);
+	return rc;
+}
+
 static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 			       const struct cand *c, size_t n, struct search_result *r)
 {
@@ -1191,7 +1230,11 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 	rc = db_prepare(db, &row,
 			"SELECT title, employer, city, url, language, intl_label, dutch_required,"
 			" level, employment_type, date_posted, first_seen, state, remote,"
-			" substr(description, 1, 400) FROM jobs WHERE id = ?1");
+			" CASE WHEN ?2 THEN substr(description, 1, 400) END FROM jobs WHERE id = ?1");
+	/* the lead of the description only when no q snippet replaces it:
+	 * reading it walks the description's overflow pages */
+	if (!rc)
+		rc = db_bind_int(row, 2, !p->query.match);
 	if (!rc && n && !(r->hits = calloc(n, sizeof(*r->hits))))
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -1230,7 +1273,8 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 	buf_release(&b);
 	db_finalize(row);
 	if (!rc && p->query.match)
-		rc = fetch_snippets(db, p->query.match, r);
+		rc = p->query.probe ? fetch_snippets(db, p->query.match, r)
+				    : fetch_snippet_each(db, p->query.match, r);
 	return rc;
 }
 
@@ -1326,32 +1370,27 @@ enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_
 	 * query matching few rows is scored whole with bm25.  A common one is
 	 * ranked in two phases so that no word matching most postings makes us
 	 * score every match: tier 0 is the rows matching in the short columns
-	 * (title, employer, city), scored with bm25 when there are few, else
-	 * newest first; every other match follows, newest first.
+	 * (title, employer, city), newest first; every other match follows,
+	 * newest first.  (bm25 even on a small tier 0 costs a scan of each
+	 * term's whole doclist for its IDF - 2.5 ms per common word at 10k.)
 	 */
 	if (p->sort == SORT_DATE || !p->query.match) {
 		for (size_t k = 0; k < r.n_match; k++)
 			if (r.flag[r.match[k]] & F_PASS)
 				offer(&r, &r.jc->rows[r.match[k]], date_key(&r.jc->rows[r.match[k]]));
 	} else if (r.n_match <= (size_t)p->score_all) {
-		rc = offer_bm25(&r, p->query.match, 0.0, F_PASS);
+		rc = offer_bm25(&r, p->query.match);
 	} else {
 		if ((rc = fts_rows(&r, p->query.tier0, &tier0, &n_tier0)))
 			goto out;
 		for (size_t k = 0; k < n_tier0; k++)
 			r.flag[tier0[k]] |= F_TIER0;
-		if (n_tier0 <= (size_t)p->score_all)
-			rc = offer_bm25(&r, p->query.tier0, TIER0, F_PASS | F_TIER0);
-		for (size_t k = 0; k < r.n_match && !rc; k++) {
+		for (size_t k = 0; k < r.n_match; k++) {
 			const struct jobcache_row *row = &r.jc->rows[r.match[k]];
 			uint8_t fl = r.flag[r.match[k]];
 
-			if (!(fl & F_PASS))
-				continue;
-			if (!(fl & F_TIER0))
-				offer(&r, row, date_key(row));
-			else if (n_tier0 > (size_t)p->score_all)
-				offer(&r, row, TIER0 + date_key(row));
+			if (fl & F_PASS)
+				offer(&r, row, (fl & F_TIER0 ? TIER0 : 0.0) + date_key(row));
 		}
 	}
 	if (rc)

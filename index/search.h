@@ -5,6 +5,9 @@
  * Two layers:
  *   search_translate()  user text -> a safe FTS5 query (pure, no database)
  *   search_run()        parameters -> one page of hits, total and facets
+ * A request goes: search_params_init, search_params_set for each parameter,
+ * search_params_finish, search_cursor_decode (if any), search_params_settle,
+ * search_run, search_cursor_encode for the next page.
  *
  * The query language (what a user may type in `q`):
  *   word word          both words (AND); words are stemmed (fts_stem.c)
@@ -14,8 +17,9 @@
  *                      `java OR kotlin developer` is (java OR kotlin) AND developer
  *   -word, -"phrase"   exclude postings that contain it
  *   last word          also matched as a prefix (search-as-you-type) unless
- *                      the text ends in a space or the word is shorter than
- *                      two characters
+ *                      the text ends in a space, the word is shorter than
+ *                      two characters, or the index knows it as a word
+ *                      (search_params_settle)
  * Everything else - FTS5 operators (NEAR, AND, NOT, ^, *, col:), SQL, quotes
  * in odd places - is text: every term reaches FTS5 as a quoted string, so
  * no input can change the query's structure.  A dangling OR (first or last
@@ -150,7 +154,7 @@ struct search_result {
 
 /*
  * Run the search against `jc`, the attribute snapshot (jobcache.h); NULL
- * builds a private one (fine for one-off searches, ~60 ms per 100k jobs).
+ * builds a private one (fine for one-off searches, ~90 ms per 100k jobs).
  * Only state='active' postings unless include_expired.
  * Facet counts for each dimension are computed under q and every filter
  * except that dimension's own (so a UI can show "Hengelo (12)" while

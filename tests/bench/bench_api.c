@@ -17,7 +17,11 @@
  *
  * Prints a table, then one line of key=value: naive and api p99 pooled over
  * the q-queries, the worst per-query api p99, and the single-client
- * request rate (for the parallel efficiency scripts/bench-api computes).
+ * request rate.
+ *
+ *   bench-api --print-q --queries FILE
+ * prints the decoded q of each /api/v1/jobs path with one (one per line),
+ * for the PostgreSQL peer in scripts/bench-pg.
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -104,6 +108,22 @@ int main(int argc, char **argv)
 	CURL *c;
 	FILE *f;
 
+	if (argc == 4 && !strcmp(argv[1], "--print-q") && !strcmp(argv[2], "--queries")) {
+		if (!(f = fopen(argv[3], "r")))
+			return 1;
+		while (fgets(line, sizeof(line), f)) {
+			char *q;
+
+			line[strcspn(line, "\r\n")] = '\0';
+			if (strncmp(line, "/api/v1/jobs?", 13) || !(q = q_of(line)))
+				continue;
+			if (*q)
+				puts(q);
+			free(q);
+		}
+		fclose(f);
+		return 0;
+	}
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--db"))
 			db_path = argv[i + 1];

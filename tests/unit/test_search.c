@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "fixture.h"
+#include "routes.h"
 #include "search.h"
 
 /* ---- translation ---------------------------------------------------- */
@@ -468,22 +471,21 @@ static void test_two_phase(void **state)
 	const char *order[8];
 	size_t n = 0;
 
-	for (int score_all = 0; score_all < 2; score_all++) {
+	{
 		struct search_params p;
 		struct search_result r;
 
-		/* "software" is in two titles, "radar" only in the C++ description:
-		 * score_all 2 bm25-scores tier 0, score_all 1 orders it by date */
+		/* "software" is in two titles, "radar" only in the C++ description */
 		search_params_init(&p);
-		p.score_all = score_all + 1;
+		p.score_all = 1;
 		assert_int_equal(search_params_set(&p, "q", "software OR radar "), TJ_OK);
 		assert_int_equal(search_params_finish(&p), TJ_OK);
 		assert_int_equal(search_run(fx->db, NULL, &p, &r), TJ_OK);
 		assert_int_equal(r.total, 3);
 		assert_int_equal(r.n_hits, 3);
-		/* the title hits come before the description-only hit */
-		assert_non_null(strstr(r.hits[0].title, "Software"));
-		assert_non_null(strstr(r.hits[1].title, "Software"));
+		/* the title hits come first, newest first, then the description hit */
+		assert_string_equal(r.hits[0].title, "Senior Software Engineer");
+		assert_string_equal(r.hits[1].title, "Software Ontwikkelaar");
 		assert_string_equal(r.hits[2].title, "C++ Developer");
 		search_result_release(&r);
 		search_params_release(&p);
@@ -602,6 +604,43 @@ static void test_hostile_queries_run(void **state)
 	}
 }
 
+/* tj_snippet: the window holding the hits, from its sentence's start,
+ * ellipses where text was cut, a phrase in one <mark>. */
+static void test_snippets(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_job j = { "Signal Processing Engineer", "Thales", "Hengelo", NULL, "en", "yes",
+			    "medior", "FULL_TIME", "onsite", "2026-11-29", NULL, NULL, 0 };
+	struct search_result r;
+	struct buf d;
+
+	buf_init(&d, 0);
+	assert_int_equal(buf_adds(&d, "Intro sentence here."), TJ_OK);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(buf_adds(&d, " filler"), TJ_OK);
+	assert_int_equal(buf_adds(&d, ". The radar team builds sonar arrays."), TJ_OK);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(buf_adds(&d, " padding"), TJ_OK);
+	j.description = buf_str(&d);
+	fx_insert(fx->db, &j);
+	run(fx->db, &r, "arrays sonar ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_string_equal(r.hits[0].snippet, "…The radar team builds <mark>sonar arrays</mark>. padding "
+			    "padding padding padding padding padding padding padding padding padding "
+			    "padding padding padding padding padding padding padding padding…");
+	search_result_release(&r);
+	run(fx->db, &r, "\"radar team\" ", NULL);
+	assert_non_null(strstr(r.hits[0].snippet, "The <mark>radar team</mark> builds"));
+	search_result_release(&r);
+	/* a hit in the title only: the lead of the description, no mark */
+	run(fx->db, &r, "signal ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_true(!strncmp(r.hits[0].snippet, "Intro sentence here. filler", 27));
+	assert_null(strstr(r.hits[0].snippet, "<mark>"));
+	search_result_release(&r);
+	buf_release(&d);
+}
+
 static void test_suggest(void **state)
 {
 	struct fx *fx = *state;
@@ -623,6 +662,55 @@ static void test_suggest(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Run `twentejobs search ARGS...` with stdout captured; returns its status. */
+static int run_cli(char *out, size_t n, int argc, char **argv)
+{
+	char path[] = "/tmp/tj-cli-XXXXXX";
+	int fd = mkstemp(path), saved = dup(1), rc;
+	FILE *f;
+	size_t got;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stdout);
+	dup2(fd, 1);
+	rc = cmd_search(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(fd);
+	f = fopen(path, "r");
+	got = fread(out, 1, n - 1, f);
+	out[got] = '\0';
+	fclose(f);
+	unlink(path);
+	return rc;
+}
+
+/* The CLI runs the same search: a table, or the API's JSON. */
+static void test_cli(void **state)
+{
+	struct fx *fx = *state;
+	char out[8192];
+	char *table[] = { "search", "--db", fx->db->path, "--city", "enschede", "engineers", NULL };
+	char *json[] = { "search", "--db", fx->db->path, "--json", "--limit", "1", "munster", NULL };
+	char *bad[] = { "search", "--db", fx->db->path, "--intl", "perhaps", "x", NULL };
+	json_t *o;
+
+	assert_int_equal(run_cli(out, sizeof(out), 6, table), 0);
+	assert_non_null(strstr(out, "TITLE"));
+	assert_non_null(strstr(out, "Data Engineer"));
+	assert_non_null(strstr(out, "Senior Software Engineer"));
+	assert_non_null(strstr(out, "2 of 2 postings matching engineers"));
+	assert_int_equal(run_cli(out, sizeof(out), 7, json), 0);
+	o = json_loads(out, 0, NULL);
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "results"), 0),
+							      "city")), "Münster");
+	json_decref(o);
+	assert_int_equal(run_cli(out, sizeof(out), 6, bad), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -639,6 +727,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	};
 
