@@ -133,7 +133,9 @@ enum tj_code h_jobs_suggest(struct api_req *rq, struct api_resp *rs)
 			char *end;
 			long l = strtol(v, &end, 10);
 
-			if (!*v || *end || l < 1 || l > 20)
+			/* digits only, as for /api/v1/jobs: strtol would also take
+			 * " 5" and "+5" */
+			if (*v < '0' || *v > '9' || *end || l < 1 || l > 20)
 				return tj_error(TJ_EINVAL, "parameter 'limit': '%.64s' is not a number "
 						"from 1 to 20", v);
 			limit = (int)l;

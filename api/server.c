@@ -562,7 +562,9 @@ static const char *status_text(int status)
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return status >= 500 ? "Internal Server Error" : "Error";
 	}
 }
@@ -812,14 +814,26 @@ static int http_error(struct mg_connection *conn, int status, const char *msg)
 {
 	struct buf b;
 
+	/* civetweb refuses TRACE itself with a 400 before dispatch() sees it;
+	 * for this read-only API it is one more method not allowed */
+	const struct mg_request_info *ri = mg_get_request_info(conn);
+	const char *allow = "";
+
+	if (status == 400 && ri && ri->request_method && !strcmp(ri->request_method, "TRACE")) {
+		status = 405;
+		msg = "method TRACE not allowed: this API is read-only (GET, HEAD, OPTIONS)";
+		allow = "Allow: GET, HEAD, OPTIONS\r\n";
+	}
 	buf_init(&b, 4096);
-	if (json_take(json_error_body(status == 413 ? "too_large" : "bad_request",
+	if (json_take(json_error_body(status == 413 ? "too_large" :
+				      status == 405 ? "method_not_allowed" : "bad_request",
 				      msg && *msg ? msg : status_text(status)), &b)) {
 		buf_release(&b);
 		return 1;
 	}
 	mg_printf(conn, "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\n"
-		  "Content-Length: %zu\r\nConnection: close\r\n\r\n", status, status_text(status), b.len);
+		  "%sContent-Length: %zu\r\nConnection: close\r\n\r\n", status, status_text(status),
+		  allow, b.len);
 	mg_write(conn, b.data, b.len);
 	buf_release(&b);
 	return 0;
