@@ -19,6 +19,10 @@
  * (store_run_finish).  A duplicate is still crawled and still expires on
  * its own; seeing it again never makes it active while its kept posting
  * lives.
+ *
+ * NEEDSWORK: grouping is decided only when a posting is new or changed.
+ * A kept posting whose text drifts apart keeps its duplicates, and an
+ * expired posting that reappears unchanged is not compared again.
  */
 #include "store.h"
 
