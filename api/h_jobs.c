@@ -1,6 +1,7 @@
 /*
  * h_jobs.c - the postings resource: search (/api/v1/jobs), one posting
- * (/api/v1/jobs/{id}), title autocomplete (/api/v1/suggest), the Atom feed
+ * (/api/v1/jobs/{id}, with its duplicates and, on request, its history),
+ * title autocomplete (/api/v1/suggest), the Atom feed
  * (/api/v1/feed.atom), and `twentejobs search`, which runs the very same
  * search from the shell.
  *
@@ -89,13 +90,85 @@ static bool parse_id(const char *s, int64_t *id)
 	return v > 0;
 }
 
+/* ?history=1|true|0|false (the only parameter the route lists) */
+static enum tj_code want_history(struct api_req *rq, bool *on)
+{
+	for (int i = 0; i < rq->n_params; i++) {
+		const char *v = rq->params[i].value;
+
+		if (!strcmp(v, "1") || !strcmp(v, "true"))
+			*on = true;
+		else if (!strcmp(v, "0") || !strcmp(v, "false"))
+			*on = false;
+		else
+			return tj_error(TJ_EINVAL, "parameter 'history': '%.64s' is not 0, 1, "
+					"true or false", v);
+	}
+	return TJ_OK;
+}
+
+/* Issue 6: the posting's duplicates (ids, lowest first) and, if asked,
+ * its earlier versions from job_history, added to *job by json.c. */
+static enum tj_code job_extras(struct db *db, int64_t id, bool history, json_t **job)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *dups = NULL;
+	size_t n = 0, cap = 0;
+	json_t *hist = NULL;
+	bool row = true;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st, "SELECT id FROM jobs WHERE dup_of = ?1 AND state = 'duplicate'"
+			" ORDER BY id");
+	if (!rc)
+		rc = db_bind_int(st, 1, id);
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		if (n == cap) {
+			int64_t *grown = realloc(dups, (cap ? cap * 2 : 8) * sizeof(*dups));
+
+			if (!grown) {
+				rc = tj_error(TJ_ENOMEM, "out of memory listing duplicates");
+				break;
+			}
+			dups = grown;
+			cap = cap ? cap * 2 : 8;
+		}
+		dups[n++] = sqlite3_column_int64(st, 0);
+	}
+	db_finalize(st);
+	st = NULL;
+	if (!rc && history) {
+		row = true;
+		if (!(hist = json_array()))
+			rc = tj_error(TJ_ENOMEM, "out of memory reading history");
+		if (!rc && !(rc = db_prepare(db, &st, "SELECT changed_at, posting_json FROM job_history"
+					     " WHERE job_id = ?1 ORDER BY changed_at, id")))
+			rc = db_bind_int(st, 1, id);
+		while (!rc && !(rc = db_step(st, &row)) && row)
+			if (json_array_append_new(hist, json_history_entry(sqlite3_column_int64(st, 0),
+									   db_col_text(st, 1))))
+				rc = tj_error(TJ_ENOMEM, "out of memory reading history");
+		db_finalize(st);
+	}
+	if (!rc) {
+		*job = json_job_extras(*job, dups, n, hist);
+		hist = NULL;
+		if (!*job)
+			rc = tj_error(TJ_ENOMEM, "out of memory building a job");
+	}
+	json_decref(hist);
+	free(dups);
+	return rc;
+}
+
 enum tj_code h_jobs_get(struct api_req *rq, struct api_resp *rs)
 {
 	sqlite3_stmt *st = NULL;
 	struct db *db;
+	json_t *job;
 	int64_t id;
 	enum tj_code rc;
-	bool row;
+	bool row, history = false;
 
 	if (!parse_id(rq->path_arg, &id))
 		return api_fail(rs, 404, "not_found", "no job '%.40s' (ids are positive integers, "
@@ -105,10 +178,20 @@ enum tj_code h_jobs_get(struct api_req *rq, struct api_resp *rs)
 			     " LEFT JOIN sources s ON s.id = j.source_id WHERE j.id = ?1")) ||
 	    (rc = db_bind_int(st, 1, id)) || (rc = db_step(st, &row)))
 		goto out;
-	if (!row)
+	if (!row) {
 		rc = api_fail(rs, 404, "not_found", "no job %lld", (long long)id);
+		goto out;
+	}
+	if ((rc = want_history(rq, &history)))
+		goto out;
+	job = json_job(st);
+	db_finalize(st);
+	st = NULL;
+	rc = job_extras(db, id, history, &job);
+	if (!rc)
+		rc = json_take(job, &rs->body);
 	else
-		rc = json_take(json_job(st), &rs->body);
+		json_decref(job);
 out:
 	db_finalize(st);
 	return rc;

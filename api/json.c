@@ -478,6 +478,11 @@ static const char openapi_schemas[] =
 "  \"description\":{\"type\":[\"string\",\"null\"]},\"state\":{\"enum\":[\"active\",\"expired\",\"duplicate\"]},"
 "  \"first_seen\":{\"type\":\"string\",\"format\":\"date-time\"},\"last_seen\":{\"type\":\"string\",\"format\":\"date-time\"},"
 "  \"last_changed\":{\"type\":\"string\",\"format\":\"date-time\"},\"duplicate_of\":{\"type\":[\"integer\",\"null\"]},"
+"  \"duplicates\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
+"   \"description\":\"ids of postings grouped as duplicates of this one\"},"
+"  \"history\":{\"type\":\"array\",\"description\":\"with history=1: earlier versions, oldest first\","
+"   \"items\":{\"type\":\"object\",\"properties\":{\"changed_at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"   \"posting\":{\"type\":\"object\"}}}},"
 "  \"classification\":{\"type\":[\"object\",\"null\"]},"
 "  \"schema_org\":{\"type\":\"object\",\"description\":\"schema.org JobPosting\"}}},"
 "\"SuggestResponse\":{\"type\":\"object\",\"properties\":{\"q\":{\"type\":[\"string\",\"null\"]},"
@@ -496,6 +501,13 @@ static const char openapi_schemas[] =
 "  \"active_jobs\":{\"type\":\"integer\"},\"last_run\":{\"type\":[\"object\",\"null\"]}}},"
 "\"SourcesResponse\":{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"integer\"},"
 "  \"sources\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Source\"}}}},"
+"\"Change\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"key\":{\"type\":\"string\"},"
+"  \"change\":{\"enum\":[\"new\",\"changed\",\"expired\"]},\"time\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"title\":{\"type\":\"string\"},\"employer\":{\"type\":[\"string\",\"null\"]},\"url\":{\"type\":\"string\"},"
+"  \"state\":{\"enum\":[\"active\",\"expired\",\"duplicate\"]}}},"
+"\"ChangesResponse\":{\"type\":\"object\",\"properties\":{\"since\":{\"type\":\"string\",\"format\":\"date-time\"},"
+"  \"count\":{\"type\":\"integer\"},\"changes\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Change\"}},"
+"  \"next_cursor\":{\"type\":[\"string\",\"null\"]}}},"
 "\"Health\":{\"type\":\"object\",\"properties\":{\"status\":{\"const\":\"ok\"},\"version\":{\"type\":\"string\"},"
 "  \"schema_version\":{\"type\":\"integer\"},\"jobs_active\":{\"type\":\"integer\"}}}"
 "}";
@@ -599,4 +611,65 @@ json_t *json_openapi(const struct route *r, size_t n)
 		"RateLimited", "description", "too many requests; retry after Retry-After seconds",
 		"headers", "Retry-After", "description", "seconds",
 		"content", error_ref);
+}
+
+/* ---- duplicates, history, changes (issue 6) ------------------------- */
+
+json_t *json_job_extras(json_t *job, const int64_t *dups, size_t n_dups, json_t *history)
+{
+	json_t *ids;
+	bool oom = false;
+
+	if (!job) {
+		json_decref(history);
+		return NULL;
+	}
+	ids = json_array();
+	oom = !ids;
+	for (size_t i = 0; i < n_dups && !oom; i++)
+		if (json_array_append_new(ids, json_integer(dups[i])))
+			oom = true;
+	put(job, "duplicates", ids, &oom);      /* steals ids, even on failure */
+	if (history)
+		put(job, "history", history, &oom);
+	if (oom) {
+		json_decref(job);
+		return NULL;
+	}
+	return job;
+}
+
+json_t *json_history_entry(int64_t changed_at, const char *posting_json)
+{
+	json_t *posting = posting_json ? json_loads(posting_json, 0, NULL) : NULL;
+	char when[32];
+
+	json_iso_time(changed_at, when, sizeof(when));
+	return json_pack("{s:s, s:o}", "changed_at", when, "posting", posting ? posting : json_null());
+}
+
+json_t *json_change(sqlite3_stmt *st)
+{
+	char when[32];
+
+	json_iso_time(sqlite3_column_int64(st, 3), when, sizeof(when));
+	return json_pack("{s:I, s:s?, s:s?, s:s, s:s?, s:o, s:s?, s:s?}",
+			 "id", (json_int_t)sqlite3_column_int64(st, 0),
+			 "key", db_col_text(st, 1),
+			 "change", db_col_text(st, 2),
+			 "time", when,
+			 "title", db_col_text(st, 4),
+			 "employer", str_or_null(db_col_text(st, 5)),
+			 "url", db_col_text(st, 6),
+			 "state", db_col_text(st, 7));
+}
+
+json_t *json_changes(int64_t since, json_t *items, const char *next_cursor)
+{
+	char when[32];
+
+	json_iso_time(since, when, sizeof(when));
+	return json_pack("{s:s, s:I, s:o, s:o}", "since", when, "count",
+			 (json_int_t)(items ? json_array_size(items) : 0), "changes", items,
+			 "next_cursor", str_or_null(next_cursor));
 }

@@ -36,6 +36,21 @@ json_t *json_search(const struct search_params *p, const struct search_result *r
 	" j.advertiser, s.website, s.employer"
 json_t *json_job(sqlite3_stmt *st);
 
+/*
+ * Add "duplicates" (the ids with dup_of = this one) and, when history is
+ * not NULL, "history" ([{"changed_at", "posting"}], oldest first) to a
+ * json_job() object.  Steals job and history; NULL on OOM (both freed).
+ */
+json_t *json_job_extras(json_t *job, const int64_t *dups, size_t n_dups, json_t *history);
+/* {"changed_at": RFC 3339, "posting": the stored JSON (null if unreadable)} */
+json_t *json_history_entry(int64_t changed_at, const char *posting_json);
+
+/* One entry of /api/v1/changes from a row of JSON_CHANGE_COLUMNS (see
+ * h_changes.c): id, key, change type, time, title, employer, url, state. */
+json_t *json_change(sqlite3_stmt *st);
+/* {"since", "count", "changes": items, "next_cursor"}; steals items. */
+json_t *json_changes(int64_t since, json_t *items, const char *next_cursor);
+
 /* One employer from a row of JSON_EMPLOYER_COLUMNS followed by the open
  * and international-friendly counts. */
 #define JSON_EMPLOYER_COLUMNS "s.id, s.employer, s.website, s.town, s.lat, s.lon, s.advertiser"

@@ -47,6 +47,19 @@ static const struct route_param suggest_params[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+static const struct route_param job_params[] = {
+	{ "history", "boolean", "also return the posting's earlier versions (default 0)", "0,1,true,false" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct route_param changes_params[] = {
+	{ "since", "string", "required: ISO 8601 date or date-time (2026-12-01T00:00:00Z), "
+	  "or Unix seconds; postings new, changed or expired at or after it", NULL },
+	{ "limit", "integer", "entries, 1-500 (default 100)", NULL },
+	{ "cursor", "string", "next_cursor of the previous page", NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static const struct route_param no_params[] = { { NULL, NULL, NULL, NULL } };
 
 #define JSON "application/json; charset=utf-8"
@@ -56,14 +69,17 @@ const struct route routes[] = {
 	  "Search active job postings with filters, facets and cursor pagination",
 	  search_params, JSON, "SearchResponse", "public, max-age=60" },
 	{ "/api/v1/jobs/{id}", "jobs_get", h_jobs_get,
-	  "One posting in full, with lifecycle and a schema.org JobPosting",
-	  no_params, JSON, "Job", "public, max-age=300" },
+	  "One posting in full, with lifecycle, duplicates and a schema.org JobPosting",
+	  job_params, JSON, "Job", "public, max-age=300" },
 	{ "/api/v1/suggest", "suggest", h_jobs_suggest,
 	  "Job title autocomplete",
 	  suggest_params, JSON, "SuggestResponse", "public, max-age=300" },
 	{ "/api/v1/feed.atom", "feed", h_jobs_feed,
 	  "The newest postings matching the filters as an Atom feed",
 	  feed_params, "application/atom+xml; charset=utf-8", NULL, "public, max-age=300" },
+	{ "/api/v1/changes", "changes", h_changes_list,
+	  "Postings that became new, changed or expired since a time, oldest first",
+	  changes_params, JSON, "ChangesResponse", "no-cache" },
 	{ "/api/v1/employers", "employers", h_employers_list,
 	  "The employer directory with open and international-friendly posting counts",
 	  no_params, JSON, "EmployersResponse", "public, max-age=300" },

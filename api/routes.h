@@ -45,6 +45,7 @@ enum tj_code h_jobs_search(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_jobs_get(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_jobs_suggest(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_jobs_feed(struct api_req *rq, struct api_resp *rs);
+enum tj_code h_changes_list(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_employers_list(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_sources_list(struct api_req *rq, struct api_resp *rs);
 enum tj_code h_meta_health(struct api_req *rq, struct api_resp *rs);

@@ -10,7 +10,9 @@
  *   sources     one row per rule file: employer facts for the directory
  *   crawl_runs  one row per crawl of a source: status, counts, errors
  *   pages       the frontier and per-URL fetch state (ETag, Last-Modified)
- *   jobs        one row per posting, with classification and lifecycle
+ *   jobs        one row per posting, with classification and lifecycle;
+ *               simhash + dup_key group near-duplicates (dedupe.c), the
+ *               copies have state 'duplicate' and dup_of = the kept id
  *   job_history previous versions of a posting when it changed
  *   jobs_fts    FTS5 external-content index over jobs, kept by triggers;
  *               tokenizer tj_stem (fts_stem.c: unicode61 + en/nl stems,
@@ -93,11 +95,15 @@ static const char *const migrations[] = {
 	"  last_changed INTEGER NOT NULL,"
 	"  last_run_id INTEGER,"
 	"  missed_runs INTEGER NOT NULL DEFAULT 0,"
-	"  dup_of INTEGER"
+	"  dup_of INTEGER,"
+	"  simhash INTEGER,"                           /* index/dedupe.c, of the description */
+	"  dup_key TEXT"                               /* normalised title|town, or NULL */
 	");"
 	"CREATE INDEX jobs_source ON jobs(source_id, state);"
 	"CREATE INDEX jobs_state_date ON jobs(state, date_posted);"
 	"CREATE INDEX jobs_page ON jobs(page_url);"
+	"CREATE INDEX jobs_dup_key ON jobs(dup_key, state);"
+	"CREATE INDEX jobs_dup_of ON jobs(dup_of);"
 	/* covering index for the API's attribute snapshot (index/jobcache.c):
 	 * reading these columns from the table would walk every description's
 	 * overflow pages */

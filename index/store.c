@@ -7,6 +7,22 @@
  * bookkeeping) means a new field is covered without touching this file.
  * FNV-1a 64 is enough: it only has to tell "changed" from "same", and a
  * collision costs one missed history entry, never data.
+ *
+ * Duplicates (issue 6): a new or changed active posting is compared with
+ * the active, non-duplicate postings under other keys that share its
+ * dup_key (normalised title + town); those whose description simhash is
+ * near (dedupe.h) form a group.  The kept posting is an employer's own
+ * over an agency's, then the earliest first_seen, then the lowest id; the
+ * others become 'duplicate' with dup_of = the kept id, and anything that
+ * pointed at a loser is re-pointed, so groups never chain.  When a kept
+ * posting expires, the best duplicate still seen becomes active again
+ * (store_run_finish).  A duplicate is still crawled and still expires on
+ * its own; seeing it again never makes it active while its kept posting
+ * lives.
+ *
+ * NEEDSWORK: grouping is decided only when a posting is new or changed.
+ * A kept posting whose text drifts apart keeps its duplicates, and an
+ * expired posting that reappears unchanged is not compared again.
  */
 #include "store.h"
 
@@ -17,6 +33,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "dedupe.h"
 
 enum tj_code store_source_upsert(struct db *db, const struct source_info *s)
 {
@@ -68,6 +85,130 @@ static enum tj_code exec_ti(struct db *db, const char *sql, const char *t, int64
 	return rc;
 }
 
+/* Run one statement with (int, int) parameters. */
+static enum tj_code exec_ii(struct db *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc = db_prepare(db, &st, sql);
+
+	if (!rc && !(rc = db_bind_int(st, 1, a)) && !(rc = db_bind_int(st, 2, b)))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	return rc;
+}
+
+/* Make `loser` a duplicate of `kept`, and re-point loser's own duplicates. */
+static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept)
+{
+	enum tj_code rc;
+
+	if ((rc = exec_ii(db, "UPDATE jobs SET state = 'duplicate', dup_of = ?2 WHERE id = ?1",
+			  loser, kept)))
+		return rc;
+	return exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE dup_of = ?1 AND state = 'duplicate'",
+		       loser, kept);
+}
+
+/*
+ * Group posting `id` (just stored, active) with its near duplicates: see
+ * the design block.  Postings without a dup_key are never grouped.
+ */
+static enum tj_code resolve_duplicates(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t kept = 0, *ids = NULL;
+	size_t n = 0, cap = 0;
+	bool row = true;
+	enum tj_code rc;
+
+	/* candidates ordered best first: the first near one (or id itself) is kept */
+	rc = db_prepare(db, &st,
+		"SELECT o.id, o.simhash, j.simhash FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
+		" LEFT JOIN sources s ON s.id = o.source_id"
+		" WHERE j.id = ?1 AND j.state = 'active' AND j.dup_key IS NOT NULL"
+		"  AND j.simhash IS NOT NULL AND o.state = 'active' AND o.simhash IS NOT NULL"
+		"  AND (o.id = j.id OR o.key != j.key)"
+		" ORDER BY coalesce(o.advertiser, s.advertiser, 'employer') = 'agency',"
+		"  o.first_seen, o.id");
+	if (!rc)
+		rc = db_bind_int(st, 1, id);
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		if (sqlite3_column_int64(st, 0) != id &&
+		    !dedupe_near((uint64_t)sqlite3_column_int64(st, 1),
+				 (uint64_t)sqlite3_column_int64(st, 2)))
+			continue;
+		if (n == cap) {
+			int64_t *grown = realloc(ids, (cap ? cap * 2 : 4) * sizeof(*ids));
+
+			if (!grown) {
+				rc = tj_error(TJ_ENOMEM, "out of memory grouping duplicates");
+				break;
+			}
+			ids = grown;
+			cap = cap ? cap * 2 : 4;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	db_finalize(st);
+	if (!rc && n > 1) {
+		kept = ids[0];
+		for (size_t i = 1; i < n && !rc; i++)
+			rc = mark_duplicate(db, ids[i], kept);
+	}
+	free(ids);
+	return rc;
+}
+
+/*
+ * A kept posting expired: for each such group, the best duplicate still
+ * seen becomes active and the group's other duplicates point at it.
+ */
+static enum tj_code promote_duplicates(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t group = 0, heir = 0;
+	bool row = true;
+	struct { int64_t group, id; } *v = NULL;
+	size_t n = 0, cap = 0;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st,
+		"SELECT d.dup_of, d.id FROM jobs d JOIN jobs k ON k.id = d.dup_of"
+		" LEFT JOIN sources s ON s.id = d.source_id"
+		" WHERE d.state = 'duplicate' AND k.state = 'expired'"
+		" ORDER BY d.dup_of, coalesce(d.advertiser, s.advertiser, 'employer') = 'agency',"
+		"  d.first_seen, d.id");
+	/* collect first: the updates below change the rows the query reads */
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		if (n == cap) {
+			void *grown = realloc(v, (cap ? cap * 2 : 4) * sizeof(*v));
+
+			if (!grown) {
+				rc = tj_error(TJ_ENOMEM, "out of memory promoting duplicates");
+				break;
+			}
+			v = grown;
+			cap = cap ? cap * 2 : 4;
+		}
+		v[n].group = sqlite3_column_int64(st, 0);
+		v[n].id = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	db_finalize(st);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (v[i].group != group) {
+			group = v[i].group;
+			heir = v[i].id;
+			rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL,"
+				     " last_changed = ?2 WHERE id = ?1", heir, db_now());
+		} else {
+			rc = exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE id = ?1", v[i].id, heir);
+		}
+	}
+	free(v);
+	return rc;
+}
+
 enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_id,
 			      const struct run_stats *s, long *expired)
 {
@@ -96,6 +237,8 @@ enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_
 			rc = exec_ti(db, "UPDATE jobs SET state = 'expired', last_changed = ?2"
 				     " WHERE source_id = ?1 AND state != 'expired' AND missed_runs >= 2",
 				     source_id, db_now(), &n_expired);
+		if (!rc && n_expired)
+			rc = promote_duplicates(db);
 		if (rc)
 			goto out;
 	}
@@ -221,6 +364,30 @@ static enum tj_code bind_posting_columns(sqlite3_stmt *st, const struct posting 
 	return rc;
 }
 
+/* Set the posting's simhash and dup_key, and clear dup_of: the caller
+ * regroups it (resolve_duplicates) if it is active. */
+static enum tj_code store_dedupe_columns(struct db *db, int64_t id, const struct posting *p)
+{
+	sqlite3_stmt *st = NULL;
+	bool ok = true, oom = false;
+	uint64_t h = dedupe_simhash(p->description, &ok);
+	char *key = dedupe_key(p->title, p->location, &oom);
+	enum tj_code rc;
+
+	if (!ok || oom) {
+		free(key);
+		return tj_error(TJ_ENOMEM, "out of memory fingerprinting a posting");
+	}
+	rc = db_prepare(db, &st, "UPDATE jobs SET simhash = ?2, dup_key = ?3,"
+			" dup_of = CASE WHEN state = 'duplicate' THEN dup_of END WHERE id = ?1");
+	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_bind_int(st, 2, (int64_t)h)) &&
+	    !(rc = db_bind_text(st, 3, key)))
+		rc = db_step(st, NULL);
+	db_finalize(st);
+	free(key);
+	return rc;
+}
+
 #define POSTING_COLUMNS \
 	"source_id, url, page_url, title, employer, city, employment_type, date_posted," \
 	" valid_through, description, remote, education, salary_min, salary_max," \
@@ -301,9 +468,13 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 			goto out;
 	} else {
 		/* unchanged: only the lifecycle moves; a reappearing posting is active again */
+		/* ... but a duplicate stays one while its kept posting lives */
 		rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
-				" missed_runs = 0, page_url = ?4, state = ?30,"
-				" last_changed = CASE WHEN state != ?30 THEN ?31 ELSE last_changed END"
+				" missed_runs = 0, page_url = ?4,"
+				" last_changed = CASE WHEN state != ?30 AND NOT (state = 'duplicate'"
+				"  AND ?30 = 'active') THEN ?31 ELSE last_changed END,"
+				" state = CASE WHEN state = 'duplicate' AND ?30 = 'active' THEN state"
+				"  ELSE ?30 END"
 				" WHERE id = ?1");
 		if (rc || (rc = db_bind_int(st, 1, id)) || (rc = db_bind_text(st, 4, page_url)) ||
 		    (rc = db_bind_text(st, 30, expired_by_date ? "expired" : "active")) ||
@@ -314,9 +485,15 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 	}
 	if ((rc = bind_posting_columns(st, p, page_url, json, fp,
 				       expired_by_date ? "expired" : "active")) ||
-	    (rc = db_bind_int(st, 31, now)) || (rc = db_bind_int(st, 32, run_id)))
+	    (rc = db_bind_int(st, 31, now)) || (rc = db_bind_int(st, 32, run_id)) ||
+	    (rc = db_step(st, NULL)))
 		goto out;
-	rc = db_step(st, NULL);
+	if (oc == STORE_NEW)
+		id = sqlite3_last_insert_rowid(db->h);
+	db_finalize(st);
+	st = NULL;
+	if ((rc = store_dedupe_columns(db, id, p)) || (rc = resolve_duplicates(db, id)))
+		goto out;
 done:
 	if (!rc && own_tx)
 		rc = db_commit(db);
@@ -343,8 +520,8 @@ enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_i
 	today(day);
 	rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
 			" state = CASE WHEN valid_through IS NOT NULL AND valid_through < ?4"
-			"  THEN 'expired' ELSE 'active' END"
-			" WHERE page_url = ?1 AND state != 'duplicate'");
+			"  THEN 'expired' WHEN state = 'duplicate' THEN state ELSE 'active' END"
+			" WHERE page_url = ?1");
 	if (!rc && !(rc = db_bind_text(st, 1, page_url)) && !(rc = db_bind_int(st, 2, db_now())) &&
 	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, day)))
 		rc = db_step(st, NULL);
@@ -575,6 +752,8 @@ enum tj_code store_import(struct db *db, const json_t *rec, bool replace, bool *
 	id = sqlite3_last_insert_rowid(db->h);
 	db_finalize(st);
 	st = NULL;
+	if ((rc = store_dedupe_columns(db, id, &p)))
+		goto out;
 	json_array_foreach(hist, i, h) {
 		json_t *at = json_object_get(h, "changed_at"), *old = json_object_get(h, "posting");
 		char *text;

@@ -11,7 +11,14 @@
  *  - a posting missed by two consecutive successful, complete runs of its
  *    source becomes 'expired'; failed, partial or blocked runs never expire
  *    anything; a valid_through in the past expires it at once; a posting
- *    that is seen again becomes 'active'.
+ *    that is seen again becomes 'active';
+ *  - near-duplicates (same normalised title + town, description simhash
+ *    within DEDUPE_MAX_DISTANCE bits, index/dedupe.h) under different keys
+ *    are grouped when a posting is new or changed: the employer's own
+ *    posting is kept over an agency's, else the earliest first_seen; the
+ *    others get state 'duplicate' and dup_of = the kept id, and stay so
+ *    when seen again.  When a kept posting expires, its best duplicate
+ *    still seen becomes 'active' (store_run_finish).
  *
  * Every function runs its writes in the caller's transaction if one is
  * open, else in its own.  Not thread-safe: one struct db per thread, or a

@@ -447,6 +447,145 @@ static void test_sees_new_jobs(void **state)
 	}
 }
 
+/* Issue 6: duplicates and history on /api/v1/jobs/{id}, and the changes
+ * feed.  Runs last: it adds rows (none active, so search counts hold). */
+static void test_duplicates_history_changes(void **state)
+{
+	struct env *e = *state;
+	struct fx_job j = { "Software Ontwikkelaar", "Uitzendbureau", "Hengelo",
+			    "Wij zoeken een ervaren ontwikkelaar voor radarsystemen.",
+			    "nl", "no", "medior", "FULL_TIME", "onsite", "2026-11-20", "duplicate", "agency", 0 };
+	struct resp r, all;
+	struct db *db;
+	sqlite3_stmt *st = NULL;
+	char path[160], cursor[64] = "";
+	int64_t dup, n_jobs;
+	size_t seen = 0;
+	json_t *list, *h;
+
+	assert_int_equal(db_open(e->db_path, false, &db), TJ_OK);
+	dup = fx_insert(db, &j);
+	assert_int_equal(db_prepare(db, &st, "UPDATE jobs SET dup_of = ?1 WHERE id = ?2"), TJ_OK);
+	assert_int_equal(db_bind_int(st, 1, e->first_id), TJ_OK);
+	assert_int_equal(db_bind_int(st, 2, dup), TJ_OK);
+	assert_int_equal(db_step(st, NULL), TJ_OK);
+	db_finalize(st);
+	assert_int_equal(db_prepare(db, &st, "INSERT INTO job_history(job_id, changed_at, posting_json)"
+				    " VALUES (?1, ?2, '{\"title\":\"Ontwikkelaar\"}')"), TJ_OK);
+	assert_int_equal(db_bind_int(st, 1, e->first_id), TJ_OK);
+	assert_int_equal(db_bind_int(st, 2, db_now() - 5), TJ_OK);
+	assert_int_equal(db_step(st, NULL), TJ_OK);
+	db_finalize(st);
+	assert_int_equal(db_prepare(db, &st, "SELECT count(*) FROM jobs"), TJ_OK);
+	assert_int_equal(db_step(st, NULL), TJ_OK);
+	n_jobs = sqlite3_column_int64(st, 0);
+	db_finalize(st);
+	db_close(db);
+
+	/* the kept posting lists its duplicate; no history unless asked */
+	snprintf(path, sizeof(path), "/api/v1/jobs/%lld", (long long)e->first_id);
+	get(path, &r);
+	assert_int_equal(r.status, 200);
+	list = json_object_get(r.json, "duplicates");
+	assert_int_equal(json_array_size(list), 1);
+	assert_int_equal(json_integer_value(json_array_get(list, 0)), dup);
+	assert_true(json_is_null(json_object_get(r.json, "duplicate_of")));
+	assert_null(json_object_get(r.json, "history"));
+	resp_release(&r);
+	snprintf(path, sizeof(path), "/api/v1/jobs/%lld?history=1", (long long)e->first_id);
+	get(path, &r);
+	assert_int_equal(r.status, 200);
+	list = json_object_get(r.json, "history");
+	assert_int_equal(json_array_size(list), 1);
+	h = json_array_get(list, 0);
+	assert_true(json_is_string(json_object_get(h, "changed_at")));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(h, "posting"), "title")),
+			    "Ontwikkelaar");
+	resp_release(&r);
+	snprintf(path, sizeof(path), "/api/v1/jobs/%lld?history=maybe", (long long)e->first_id);
+	get(path, &r);
+	assert_error(&r, 400, "invalid_parameter");
+	resp_release(&r);
+	/* the duplicate names the posting it duplicates */
+	snprintf(path, sizeof(path), "/api/v1/jobs/%lld", (long long)dup);
+	get(path, &r);
+	assert_string_equal(json_string_value(json_object_get(r.json, "state")), "duplicate");
+	assert_int_equal(jint(r.json, "duplicate_of"), e->first_id);
+	assert_int_equal(json_array_size(json_object_get(r.json, "duplicates")), 0);
+	resp_release(&r);
+
+	/* changes since the epoch: every posting new, one changed, one expired */
+	get("/api/v1/changes?since=0&limit=500", &all);
+	assert_int_equal(all.status, 200);
+	list = json_object_get(all.json, "changes");
+	assert_int_equal(json_array_size(list), (size_t)n_jobs + 2);
+	assert_true(json_is_null(json_object_get(all.json, "next_cursor")));
+	{
+		size_t i, n_new = 0, n_changed = 0, n_expired = 0;
+		const char *prev = "";
+
+		json_array_foreach(list, i, h) {
+			const char *c = json_string_value(json_object_get(h, "change"));
+			const char *t = json_string_value(json_object_get(h, "time"));
+
+			n_new += !strcmp(c, "new");
+			n_changed += !strcmp(c, "changed");
+			n_expired += !strcmp(c, "expired");
+			assert_true(strcmp(prev, t) <= 0);     /* oldest first */
+			assert_true(json_is_string(json_object_get(h, "key")));
+			assert_true(json_is_string(json_object_get(h, "url")));
+			assert_true(json_is_string(json_object_get(h, "title")));
+			prev = t;
+		}
+		assert_int_equal(n_new, n_jobs);
+		assert_int_equal(n_changed, 1);
+		assert_int_equal(n_expired, 1);
+	}
+	/* pages of 3 walk the same list */
+	do {
+		size_t i;
+
+		snprintf(path, sizeof(path), "/api/v1/changes?since=1970-01-01T01:00:00%%2B01:00&limit=3%s%s",
+			 *cursor ? "&cursor=" : "", cursor);
+		get(path, &r);
+		assert_int_equal(r.status, 200);
+		json_array_foreach(json_object_get(r.json, "changes"), i, h) {
+			json_t *want = json_array_get(list, seen++);
+
+			assert_non_null(want);
+			assert_int_equal(jint(h, "id"), jint(want, "id"));
+			assert_string_equal(json_string_value(json_object_get(h, "change")),
+					    json_string_value(json_object_get(want, "change")));
+		}
+		snprintf(cursor, sizeof(cursor), "%s",
+			 json_string_value(json_object_get(r.json, "next_cursor")) ?
+			 json_string_value(json_object_get(r.json, "next_cursor")) : "");
+		resp_release(&r);
+	} while (*cursor);
+	assert_int_equal(seen, json_array_size(list));
+	resp_release(&all);
+	/* later than everything: nothing */
+	get("/api/v1/changes?since=2999-01-01", &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "changes")), 0);
+	resp_release(&r);
+	/* bad values name the parameter */
+	get("/api/v1/changes?since=yesterday", &r);
+	assert_error(&r, 400, "invalid_parameter");
+	assert_non_null(strstr(buf_str(&r.body), "since"));
+	resp_release(&r);
+	get("/api/v1/changes", &r);
+	assert_error(&r, 400, "invalid_parameter");
+	resp_release(&r);
+	get("/api/v1/changes?since=0&cursor=nonsense", &r);
+	assert_error(&r, 400, "invalid_parameter");
+	assert_non_null(strstr(buf_str(&r.body), "cursor"));
+	resp_release(&r);
+	get("/api/v1/changes?since=2026-13-01", &r);
+	assert_error(&r, 400, "invalid_parameter");
+	resp_release(&r);
+}
+
 static void test_job(void **state)
 {
 	struct env *e = *state;
@@ -792,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_sees_new_jobs),
+		cmocka_unit_test(test_duplicates_history_changes),
 	};
 	int rc;
 

@@ -88,7 +88,11 @@ static void make_posting(struct posting *p, const char *url, const char *title)
 	assert_int_equal(posting_set(&p->title, title), TJ_OK);
 	assert_int_equal(posting_set(&p->employer, "Acme BV"), TJ_OK);
 	assert_int_equal(posting_set(&p->location, "Enschede"), TJ_OK);
-	assert_int_equal(posting_set(&p->description, "Build robots in Twente."), TJ_OK);
+	/* distinct per url: same title, town and text would be near-duplicates (dedupe.h) */
+	char text[256];
+
+	snprintf(text, sizeof(text), "Build robots in Twente, vacancy %s.", url);
+	assert_int_equal(posting_set(&p->description, text), TJ_OK);
 	assert_int_equal(posting_set(&p->valid_through, "2999-01-01"), TJ_OK);
 }
 
