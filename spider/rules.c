@@ -44,8 +44,11 @@
  * follow, detail, as rules/README.md defines them) and hands the saved page
  * to the extractor (NEEDSWORK(extract) in show_extraction()).
  *
- * Limits: a rule file is at most RULE_MAX_BYTES (1 MiB).  Selector CSS is
- * only checked for being non-empty here; spider/select.c parses it.  The
+ * Selectors are compiled here, once (spider/select.c for the CSS, pcre2 for
+ * a field's regex), and kept in r->sel[] for the extractor; a CSS error is
+ * located at the offending character of the string, like a pattern's.
+ *
+ * Limits: a rule file is at most RULE_MAX_BYTES (1 MiB).  The
  * id/file-name check and --page's URL normalisation are best effort (see
  * normalise_url()).
  */
@@ -67,6 +70,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "select.h"
 
 #define NO_POS ((size_t)-1)
 #define SHOW_MAX 72             /* a user string quoted in a message */
@@ -892,10 +896,19 @@ static const char *const strategies[] = {
 
 static const char *const advertisers[] = { "employer", "agency" };
 
+/* in the order of enum rule_sel_field */
 static const char *const selector_fields[] = {
 	"listing", "item", "title", "url", "location", "description", "date_posted",
 	"valid_through", "employment_type", "salary", "hours",
 };
+
+_Static_assert(sizeof(selector_fields) / sizeof(selector_fields[0]) == RULE_SEL_N,
+	       "selector_fields[] and enum rule_sel_field must agree");
+
+const char *rule_sel_name(enum rule_sel_field f)
+{
+	return (unsigned)f < RULE_SEL_N ? selector_fields[f] : "";
+}
 
 static const char *const selector_spec_keys[] = { "css", "attr", "regex" };
 static const char *const feed_keys[] = { "url", "company" };
@@ -1026,44 +1039,58 @@ static enum tj_code h_strategy(struct loader *ld, const struct path *p, json_t *
 	return get_choice(ld, p, v, "strategy", strategies, N(strategies), &ld->r->strategy);
 }
 
-static enum tj_code check_selector(const struct loader *ld, const struct path *p, json_t *v)
+/* A selector field: a CSS string, or {"css", "attr", "regex"}; compiled into *out. */
+static enum tj_code get_selector(const struct loader *ld, const struct path *p, json_t *v,
+				 struct rule_selector *out)
 {
 	enum tj_code rc;
-	json_t *e;
-	char *tmp = NULL;
+	json_t *e, *css = v;
+	struct path cp = *p;
+	size_t off = 0;
 
-	if (json_is_string(v))
-		return is_blank(json_string_value(v)) ? fail(ld, p, "selector must not be empty") : TJ_OK;
-	if (!json_is_object(v))
-		return wrong_type(ld, p, v, "a CSS selector string or an object {\"css\": ...}");
-	if ((rc = check_keys(ld, p, v, "selector key", selector_spec_keys, N(selector_spec_keys))))
-		return rc;
-	if (!(e = json_object_get(v, "css")))
-		return fail(ld, p, "missing 'css' (the CSS selector)");
-	{
-		struct path q = path_key(p, "css");
-
-		if ((rc = get_string(ld, &q, e, true, &tmp)))
+	if (json_is_object(v)) {
+		if ((rc = check_keys(ld, p, v, "selector key", selector_spec_keys, N(selector_spec_keys))))
 			return rc;
-		free(tmp);
-		tmp = NULL;
+		if (!(css = json_object_get(v, "css")))
+			return fail(ld, p, "missing 'css' (the CSS selector)");
+		cp = path_key(p, "css");
+		if (!json_is_string(css))
+			return wrong_type(ld, &cp, css, "a CSS selector string");
+	} else if (!json_is_string(v)) {
+		return wrong_type(ld, p, v, "a CSS selector string or an object {\"css\": ...}");
 	}
+	if (is_blank(json_string_value(css)))
+		return fail(ld, &cp, "selector must not be empty");
+	if (strlen(json_string_value(css)) != json_string_length(css))
+		return fail(ld, &cp, "selector contains a NUL character");
+	rc = select_compile_at(json_string_value(css), &out->css, &off);
+	if (rc == TJ_ENOMEM)
+		return oom(ld);
+	if (rc) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", tj_errmsg());
+		return fail_at(ld, &cp, 0, rc == TJ_EPARSE ? off : NO_POS,
+			       "selector does not parse: %s", msg);
+	}
+	if (!json_is_object(v))
+		return TJ_OK;
 	if ((e = json_object_get(v, "attr"))) {
 		struct path q = path_key(p, "attr");
 
-		if ((rc = get_string(ld, &q, e, true, &tmp)))
+		if ((rc = get_string(ld, &q, e, true, &out->attr)))
 			return rc;
-		free(tmp);
+		/* HTML attribute names are case-insensitive; gumbo lowercases them */
+		for (char *c = out->attr; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
 	}
 	if ((e = json_object_get(v, "regex"))) {
 		struct path q = path_key(p, "regex");
-		pcre2_code *re = NULL;
 		uint32_t groups = 0;
 
-		if ((rc = compile_pattern(ld, &q, e, &re)))
+		if ((rc = compile_pattern(ld, &q, e, &out->re)))
 			return rc;
-		(void)pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
-		pcre2_code_free(re);
+		(void)pcre2_pattern_info(out->re, PCRE2_INFO_CAPTURECOUNT, &groups);
 		if (groups != 1)
 			return fail(ld, &q, "pattern has %u capture groups; it needs exactly one, around the"
 				    " text to keep (write (?:...) for the others)", (unsigned)groups);
@@ -1083,8 +1110,9 @@ static enum tj_code h_selectors(struct loader *ld, const struct path *p, json_t 
 		return rc;
 	json_object_foreach(v, k, e) {
 		struct path q = path_key(p, k);
+		int f = find_name(k, selector_fields, N(selector_fields));
 
-		if ((rc = check_selector(ld, &q, e)))
+		if ((rc = get_selector(ld, &q, e, &ld->r->sel[f])))
 			return rc;
 	}
 	if (!json_object_get(v, "title"))
@@ -1374,6 +1402,11 @@ void rule_free(struct rule *r)
 	free_strings(r->sitemaps, r->n_sitemaps);
 	free_patterns(r->follow, r->n_follow);
 	free_patterns(r->detail, r->n_detail);
+	for (size_t i = 0; i < RULE_SEL_N; i++) {
+		select_free(r->sel[i].css);
+		free(r->sel[i].attr);
+		pcre2_code_free(r->sel[i].re);
+	}
 	free(r->strategy);
 	free(r->advertiser);
 	free(r->contact);
