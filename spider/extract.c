@@ -51,6 +51,8 @@
 #include "html.h"
 #include "normalize.h"
 #include "paths.h"
+#include "rules.h"
+#include "select.h"
 #include "url.h"
 
 #define MD_MAX_DEPTH 8
@@ -605,12 +607,15 @@ static enum tj_code map_hours(struct posting *p, const json_t *v)
 	} else if (!s) {
 		return TJ_OK;
 	} else if (!normalize_hours(s, &a, &b)) {
-		/* a bare "32-40" or "40": read it as hours per week */
+		/* "24 uur", a bare "32-40" or "40": read it as hours per week */
 		char tmp[128];
 
-		snprintf(tmp, sizeof(tmp), "%.100s uur per week", s);
-		if (!normalize_hours(tmp, &a, &b))
-			return TJ_OK;
+		snprintf(tmp, sizeof(tmp), "%.100s per week", s);
+		if (!normalize_hours(tmp, &a, &b)) {
+			snprintf(tmp, sizeof(tmp), "%.100s uur per week", s);
+			if (!normalize_hours(tmp, &a, &b))
+				return TJ_OK;
+		}
 	}
 	if (!(a >= 1 && b <= 80 && a <= b))
 		return TJ_OK;
@@ -1153,6 +1158,275 @@ static enum tj_code do_microdata(struct ctx *c, const struct ptrvec *items)
 	return TJ_OK;
 }
 
+/* ---- selectors (strategy "selectors", rules/README.md) ---- */
+
+#define SEL_TEXT_MAX ((size_t)8 << 10)  /* a one-line field's text */
+#define SEL_MAX_ITEM_WARNINGS 5
+
+/* Keep the regex's one capture of *text (NULL when it does not match). */
+static enum tj_code sel_regex(const pcre2_code *re, char **text)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	PCRE2_SIZE *ov;
+	char *kept = NULL;
+	int n;
+
+	if (!md)
+		return tj_error(TJ_ENOMEM, "out of memory matching a selector's regex");
+	n = pcre2_match(re, (PCRE2_SPTR)*text, strlen(*text), 0, 0, md, NULL);
+	ov = pcre2_get_ovector_pointer(md);
+	if (n >= 2 && ov[2] != PCRE2_UNSET && ov[3] >= ov[2]) {
+		kept = strndup(*text + ov[2], ov[3] - ov[2]);
+		if (!kept) {
+			pcre2_match_data_free(md);
+			return tj_error(TJ_ENOMEM, "out of memory matching a selector's regex");
+		}
+	}
+	pcre2_match_data_free(md);
+	free(*text);
+	*text = kept;
+	return TJ_OK;
+}
+
+/*
+ * The value of one selector field inside scope, or *out NULL when the
+ * selector matches nothing, the attribute is absent, the regex does not
+ * match or the text is empty.  Malloc'd, the caller's.
+ */
+static enum tj_code sel_value(const struct rule_selector *rs, enum rule_sel_field f,
+			      const GumboNode *scope, char **out)
+{
+	const GumboNode *el;
+	const char *v = NULL;
+	char *text = NULL;
+	enum tj_code rc;
+
+	*out = NULL;
+	if (!rs->css)
+		return TJ_OK;
+	if ((rc = select_first(rs->css, scope, &el)) || !el)
+		return rc;
+	if (rs->attr) {
+		v = html_attr(el, rs->attr);
+		if (!v)
+			return TJ_OK;
+	} else if ((f == RULE_SEL_DATE_POSTED || f == RULE_SEL_VALID_THROUGH) && !rs->re) {
+		/* <time datetime> and <meta content> state the date machine-readably */
+		char d[11];
+
+		if ((v = html_attr(el, "datetime")) && !normalize_date(v, d))
+			v = NULL;
+		if (!v && (v = html_attr(el, "content")) && !normalize_date(v, d))
+			v = NULL;
+	}
+	if (v && f == RULE_SEL_DESCRIPTION) {
+		rc = html_fragment_text(v, strlen(v), &text);
+		if (rc == TJ_ETOOBIG)
+			return TJ_OK;
+	} else if (v) {
+		if (!(text = strdup(v)))
+			rc = tj_error(TJ_ENOMEM, "out of memory reading a selector");
+	} else {
+		rc = html_node_text(el, f == RULE_SEL_DESCRIPTION ? 0 : HTML_TEXT_INLINE,
+				    f == RULE_SEL_DESCRIPTION ? 0 : SEL_TEXT_MAX, &text);
+	}
+	if (rc)
+		return rc;
+	if (rs->re && (rc = sel_regex(rs->re, &text)))
+		return rc;
+	if (text && !*text) {
+		free(text);
+		text = NULL;
+	}
+	*out = text;
+	return TJ_OK;
+}
+
+static enum html_walk_action link_enter(const GumboNode *n, void *ctx)
+{
+	const char **href = ctx;
+
+	if (*href)
+		return HTML_WALK_STOP;
+	if (n->type != GUMBO_NODE_ELEMENT)
+		return n->type == GUMBO_NODE_TEMPLATE ? HTML_WALK_CONTINUE : HTML_WALK_SKIP;
+	if (n->v.element.tag == GUMBO_TAG_A && (*href = html_attr(n, "href")))
+		return HTML_WALK_STOP;
+	return HTML_WALK_CONTINUE;
+}
+
+/* The default URL of a listing item: the item's own href, else its first link. */
+static enum tj_code item_link(const GumboNode *item, const char **out)
+{
+	const struct html_walker w = { link_enter, NULL, out };
+
+	*out = NULL;
+	return html_walk(item, &w);
+}
+
+/* obj[key] = text (when it is valid UTF-8: a page's text always is). */
+static enum tj_code put(json_t *obj, const char *key, const char *text)
+{
+	json_t *v;
+
+	if (!text)
+		return TJ_OK;
+	if (!(v = json_string(text)))
+		return TJ_OK;
+	if (json_object_set_new(obj, key, v))
+		return tj_error(TJ_ENOMEM, "out of memory reading selectors");
+	return TJ_OK;
+}
+
+/*
+ * One posting from the fields inside scope (an item, or the document).
+ * The values are put into the JSON-LD shape they stand for, so that the
+ * same mapper as for JSON-LD and microdata reads them; the description is
+ * set afterwards as the plain text it already is.
+ */
+static enum tj_code sel_posting(struct ctx *c, const GumboNode *scope, bool is_item,
+				size_t item_no, size_t *no_title)
+{
+	static const struct { enum rule_sel_field f; const char *key; } keys[] = {
+		{ RULE_SEL_TITLE, "title" }, { RULE_SEL_URL, "url" },
+		{ RULE_SEL_LOCATION, "jobLocation" }, { RULE_SEL_DATE_POSTED, "datePosted" },
+		{ RULE_SEL_VALID_THROUGH, "validThrough" }, { RULE_SEL_SALARY, "baseSalary" },
+		{ RULE_SEL_HOURS, "workHours" },
+	};
+	const struct rule *r = c->opts->rule;
+	char *vals[RULE_SEL_N] = { 0 };
+	json_t *o = NULL;
+	size_t before = c->out->n_postings;
+	enum tj_code rc = TJ_OK;
+
+	for (int f = RULE_SEL_TITLE; f < RULE_SEL_N && !rc; f++)
+		rc = sel_value(&r->sel[f], (enum rule_sel_field)f, scope, &vals[f]);
+	if (rc)
+		goto out;
+	if (!vals[RULE_SEL_TITLE]) {
+		if (is_item && ++*no_title <= SEL_MAX_ITEM_WARNINGS)
+			rc = warn(c->out, "selectors: item %zu: 'title' (%.200s) matched nothing; skipped",
+				  item_no, select_source(r->sel[RULE_SEL_TITLE].css));
+		else if (!is_item)
+			rc = warn(c->out, "selectors: 'title' (%.200s) matched nothing; no posting",
+				  select_source(r->sel[RULE_SEL_TITLE].css));
+		goto out;
+	}
+	if (!(o = json_pack("{ss}", "@type", "JobPosting"))) {
+		rc = tj_error(TJ_ENOMEM, "out of memory reading selectors");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++)
+		rc = put(o, keys[i].key, vals[keys[i].f]);
+	if (!rc && is_item && !vals[RULE_SEL_URL]) {
+		const char *href;
+
+		if (!(rc = item_link(scope, &href)))
+			rc = put(o, "url", href);
+	}
+	if (!rc && vals[RULE_SEL_EMPLOYMENT_TYPE]) {
+		/* free text: only a recognised term counts (no "OTHER" for prose) */
+		const char *et = normalize_employment_type(vals[RULE_SEL_EMPLOYMENT_TYPE]);
+
+		if (!et)
+			et = normalize_employment_type_text(NULL, vals[RULE_SEL_EMPLOYMENT_TYPE]);
+		rc = put(o, "employmentType", et);
+	}
+	if (rc || (rc = add_posting(c, o, "selectors")))
+		goto out;
+	if (c->out->n_postings > before && vals[RULE_SEL_DESCRIPTION]) {
+		posting_take(&c->out->postings[c->out->n_postings - 1].description,
+			     vals[RULE_SEL_DESCRIPTION]);
+		vals[RULE_SEL_DESCRIPTION] = NULL;
+	}
+out:
+	json_decref(o);
+	for (int f = 0; f < RULE_SEL_N; f++)
+		free(vals[f]);
+	return rc;
+}
+
+static bool has_node(const struct ptrvec *pv, const void *n)
+{
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->v[i] == n)
+			return true;
+	return false;
+}
+
+/* The items of a listing page: rules/README.md "Selectors". */
+static enum tj_code sel_items(struct ctx *c, const GumboNode *root, struct ptrvec *items)
+{
+	const struct rule *r = c->opts->rule;
+	const struct selector *item = r->sel[RULE_SEL_ITEM].css;
+	const GumboNode **lists = NULL;
+	size_t n_lists = 0;
+	enum tj_code rc;
+
+	if (!r->sel[RULE_SEL_LISTING].css) {
+		const GumboNode **v;
+		size_t n;
+
+		if ((rc = select_list(item, root, EXTRACT_MAX_POSTINGS + 1, &v, &n, NULL)))
+			return rc;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = ptrvec_push(items, v[i]);
+		free(v);
+		return rc;
+	}
+	if ((rc = select_list(r->sel[RULE_SEL_LISTING].css, root, EXTRACT_MAX_POSTINGS + 1, &lists,
+			      &n_lists, NULL)))
+		return rc;
+	for (size_t l = 0; l < n_lists && !rc && items->n <= EXTRACT_MAX_POSTINGS; l++) {
+		const GumboNode **v = NULL;
+		size_t n = 0;
+
+		if (item) {
+			rc = select_list(item, lists[l], EXTRACT_MAX_POSTINGS + 1, &v, &n, NULL);
+		} else {
+			/* a listing without 'item': each element child is an item */
+			const GumboVector *kids = html_children(lists[l]);
+
+			for (unsigned k = 0; kids && k < kids->length && !rc; k++) {
+				const GumboNode *e = kids->data[k];
+
+				if ((e->type == GUMBO_NODE_ELEMENT || e->type == GUMBO_NODE_TEMPLATE) &&
+				    !has_node(items, e))
+					rc = ptrvec_push(items, e);
+			}
+		}
+		/* nested listings find the same items twice */
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!has_node(items, v[i]))
+				rc = ptrvec_push(items, v[i]);
+		free(v);
+	}
+	free(lists);
+	return rc;
+}
+
+static enum tj_code do_selectors(struct ctx *c, const GumboNode *root)
+{
+	const struct rule *r = c->opts->rule;
+	struct ptrvec items = { 0 };
+	size_t no_title = 0;
+	enum tj_code rc = TJ_OK;
+
+	if (!r || !r->sel[RULE_SEL_TITLE].css)
+		return TJ_OK;
+	if (!r->sel[RULE_SEL_LISTING].css && !r->sel[RULE_SEL_ITEM].css)
+		return sel_posting(c, root, false, 0, &no_title);
+	if ((rc = sel_items(c, root, &items)))
+		goto out;
+	for (size_t i = 0; i < items.n && !rc; i++)
+		rc = sel_posting(c, items.v[i], true, i + 1, &no_title);
+	if (!rc && no_title > SEL_MAX_ITEM_WARNINGS)
+		rc = warn(c->out, "selectors: %zu items in all had no title", no_title);
+out:
+	ptrvec_release(&items);
+	return rc;
+}
+
 /* ---- links ---- */
 
 static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
@@ -1212,10 +1486,22 @@ void page_result_release(struct page_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The posting sources a rule's strategy reads from a page. */
+static unsigned strategy_flags(const struct rule *r)
+{
+	if (!r || !r->strategy)
+		return EXTRACT_JSONLD | EXTRACT_MICRODATA;
+	if (!strcmp(r->strategy, "microdata"))
+		return EXTRACT_MICRODATA;
+	if (!strcmp(r->strategy, "selectors"))
+		return EXTRACT_SELECTORS;
+	return EXTRACT_JSONLD | EXTRACT_MICRODATA;
+}
+
 enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 			  const struct extract_opts *opts, struct page_result *out)
 {
-	static const struct extract_opts no_opts = { 0, 0, NULL, NULL };
+	static const struct extract_opts no_opts = { 0, 0, NULL, NULL, NULL };
 	struct scan sc;
 	struct ctx c;
 	const struct html_walker walker = { scan_enter, NULL, &sc };
@@ -1236,7 +1522,7 @@ enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 		return tj_error(TJ_EINVAL, "'%s': not an http(s) URL", page_url ? page_url : "(null)");
 	if ((rc = html_parse(html ? html : "", html ? len : 0, &doc)))
 		goto out;
-	sc.flags = opts->flags ? opts->flags : EXTRACT_JSONLD | EXTRACT_MICRODATA | EXTRACT_LINKS;
+	sc.flags = (opts->flags ? opts->flags : ~0u) & (strategy_flags(opts->rule) | EXTRACT_LINKS);
 	if ((rc = html_walk(doc->document, &walker)) || (rc = sc.rc))
 		goto out;
 	if (sc.base_href)
@@ -1247,6 +1533,7 @@ enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 	c.base = base ? base : page;
 	c.out = out;
 	if ((rc = do_jsonld(&c, &sc.scripts)) || (rc = do_microdata(&c, &sc.items)) ||
+	    ((sc.flags & EXTRACT_SELECTORS) && (rc = do_selectors(&c, doc->document))) ||
 	    (rc = do_links(&c, &sc.hrefs)))
 		goto out;
 out:
@@ -1267,25 +1554,31 @@ static void extract_usage(FILE *f)
 		   "Print the job postings found on a saved page as a JSON array: schema.org\n"
 		   "JobPosting in JSON-LD and microdata, normalised (town, salary, hours).\n\n"
 		   "  --url URL    the address the page was fetched from (resolves links)\n"
-		   "  --rule FILE  a rule file; its \"employer\" is used when the page names none\n"
+		   "  --rule FILE  a rule file: its strategy (selectors, microdata, ...) applies,\n"
+		   "               its \"employer\" is used when the page names none\n"
 		   "  --links      print the page's links, one per line, instead\n"
 		   "  --help       this text\n\n"
 		   "Warnings (a malformed JSON-LD block, ...) go to stderr.\n");
 }
 
 /*
- * The rule's "id" and "employer".  NEEDSWORK: use rule_load() (spider/rules.h)
- * once the rules loader links into this binary; until then read the two keys
- * ourselves so --rule is useful today.
+ * The rule for --rule: loaded and validated (rule_load), so its strategy
+ * and selectors apply.  A file that is JSON but not a valid rule still
+ * lends its "id" and "employer", with a warning, so a half-written rule
+ * can be tried on a page; a file that is not JSON is an error.
  */
-static int read_rule(const char *path, char **id, char **employer)
+static int read_rule(const char *path, struct rule **rule, char **id, char **employer)
 {
 	json_error_t err;
-	json_t *j = json_load_file(path, 0, &err);
+	json_t *j;
 	const char *s;
+	char why[1024];
 
-	if (!j) {
-		fprintf(stderr, "twentejobs extract: %s:%d:%d: %s\n", path, err.line, err.column, err.text);
+	if (!rule_load(path, rule))
+		return 0;
+	snprintf(why, sizeof(why), "%s", tj_errmsg());
+	if (!(j = json_load_file(path, 0, &err))) {
+		fprintf(stderr, "twentejobs extract: %s\n", why);
 		return 1;
 	}
 	if (!json_is_object(j)) {
@@ -1293,6 +1586,7 @@ static int read_rule(const char *path, char **id, char **employer)
 		json_decref(j);
 		return 1;
 	}
+	fprintf(stderr, "twentejobs extract: warning: %s; using only the rule's id and employer\n", why);
 	if ((s = json_string_value(json_object_get(j, "id"))) && !(*id = strdup(s)))
 		goto oom;
 	if ((s = json_string_value(json_object_get(j, "employer"))) && !(*employer = strdup(s)))
@@ -1329,6 +1623,7 @@ int cmd_extract(int argc, char **argv)
 	const char *url = NULL, *rule = NULL, *file = NULL;
 	bool links = false, opts_done = false;
 	char *html = NULL, *rule_id = NULL, *employer = NULL;
+	struct rule *rl = NULL;
 	size_t len;
 	struct extract_opts eo = { 0 };
 	struct page_result pr = { 0 };
@@ -1377,14 +1672,15 @@ int cmd_extract(int argc, char **argv)
 		extract_usage(stderr);
 		return 2;
 	}
-	if (rule && read_rule(rule, &rule_id, &employer))
+	if (rule && read_rule(rule, &rl, &rule_id, &employer))
 		goto out;
 	if ((rc = tj_read_file(file, MAX_PAGE_FILE, &html, &len))) {
 		fprintf(stderr, "twentejobs extract: %s\n", tj_errmsg());
 		goto out;
 	}
-	eo.default_employer = employer;
-	eo.source_id = rule_id;
+	eo.default_employer = rl ? rl->employer : employer;
+	eo.source_id = rl ? rl->id : rule_id;
+	eo.rule = rl;
 	if (links)
 		eo.flags = EXTRACT_LINKS;
 	if ((rc = extract_page(html, len, url, &eo, &pr))) {
@@ -1426,5 +1722,6 @@ out:
 	free(html);
 	free(rule_id);
 	free(employer);
+	rule_free(rl);
 	return status;
 }
