@@ -1472,6 +1472,34 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 
 /* ---- entry points ---- */
 
+static const struct extract_opts no_opts = { 0, 0, NULL, NULL, NULL };
+
+enum tj_code extract_jobposting(const json_t *obj, const char *base_url,
+				const struct extract_opts *opts, const char *extraction,
+				json_t *warnings, struct posting *p)
+{
+	struct page_result out;
+	struct ctx c;
+	char *page;
+	enum tj_code rc;
+
+	posting_init(p);
+	page = base_url ? url_normalize(base_url) : NULL;
+	if (!page)
+		return tj_error(TJ_EINVAL, "'%s': not an http(s) URL", base_url ? base_url : "(null)");
+	memset(&out, 0, sizeof(out));
+	out.warnings = warnings;        /* borrowed: warn() appends to it */
+	memset(&c, 0, sizeof(c));
+	c.opts = opts ? opts : &no_opts;
+	c.page = c.base = page;
+	c.out = &out;
+	rc = map_posting(&c, obj, p, extraction);
+	if (rc)
+		posting_release(p);
+	free(page);
+	return rc;
+}
+
 void page_result_release(struct page_result *r)
 {
 	if (!r)
@@ -1501,7 +1529,6 @@ static unsigned strategy_flags(const struct rule *r)
 enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 			  const struct extract_opts *opts, struct page_result *out)
 {
-	static const struct extract_opts no_opts = { 0, 0, NULL, NULL, NULL };
 	struct scan sc;
 	struct ctx c;
 	const struct html_walker walker = { scan_enter, NULL, &sc };

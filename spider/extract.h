@@ -118,6 +118,19 @@ struct page_result {
 enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 			  const struct extract_opts *opts, struct page_result *out) TJ_WUR;
 
+/*
+ * Map one schema.org JobPosting object built by another reader (the ATS
+ * feeds, spider/feeds.c) into *p, exactly as a JSON-LD posting found on a
+ * page at base_url would be (see extract_page for the properties read).
+ * p is initialised here; on error it is left released.  Warnings (a
+ * description too large to parse) are appended to warnings (a JSON
+ * array).  opts may be NULL.  TJ_EINVAL when base_url is not an http(s)
+ * URL; TJ_ENOMEM.
+ */
+enum tj_code extract_jobposting(const json_t *obj, const char *base_url,
+				const struct extract_opts *opts, const char *extraction,
+				json_t *warnings, struct posting *p) TJ_WUR;
+
 /* Free everything a page_result holds and zero it; NULL is a no-op. */
 void page_result_release(struct page_result *r);
 
