@@ -717,6 +717,10 @@ static void test_cmd_rules_exit_status(void **state)
 	const char *page[] = { "rules", "check", "--page", DATA "/good/utwente.json",
 			       "--url", "https://www.utwente.nl/en/careers/vacancies/x/", "--dir", DATA "/good",
 			       "utwente" };
+	const char *real_page[] = { "rules", "check", "--page",
+				    "data/demo-web/www.utwente.nl/en/careers/vacancies/research-engineer-nanolab-cleanroom/index.html",
+				    "--url", "https://www.utwente.nl/en/careers/vacancies/research-engineer-nanolab-cleanroom/",
+				    DATA "/good/utwente.json" };
 	const char *page_bad_url[] = { "rules", "check", "--page", DATA "/good/utwente.json",
 				       "--url", "utwente.nl", DATA "/good/utwente.json" };
 
@@ -732,7 +736,9 @@ static void test_cmd_rules_exit_status(void **state)
 	assert_int_equal(RUN(usage2), 2);
 	assert_int_equal(RUN(usage3), 2);
 	assert_int_equal(RUN(usage4), 2);
-	assert_int_equal(RUN(page), 0);
+	/* a detail URL whose page holds no posting (here: a rule file) */
+	assert_int_equal(RUN(page), 1);
+	assert_int_equal(RUN(real_page), 0);
 	assert_int_equal(RUN(page_bad_url), 1);
 #undef RUN
 }
