@@ -425,6 +425,14 @@ static bool same(const struct posting *a, const struct posting *b)
 	       !strcmp(a->title, b->title);
 }
 
+/* An entry without a title or URL: a warning for the first few. */
+static enum tj_code skip(struct feed *f, const char *what)
+{
+	if (++f->skipped > MAX_SKIP_WARNINGS)
+		return TJ_OK;
+	return warn(f, "%s feed: entry %zu has no %s; skipped", ats_info[f->ats].name, f->entry, what);
+}
+
 /*
  * Map jp and append the posting; *added is it, or NULL when it was
  * skipped (no title or URL, a duplicate, over the cap).
@@ -443,12 +451,8 @@ static enum tj_code add(struct feed *f, const json_t *jp, struct posting **added
 		return warn(f, "%s feed: more than %d postings; the rest are ignored", ats_info[f->ats].name,
 			    FEED_MAX_POSTINGS);
 	}
-	if (!str(jp, "title") || !str(jp, "url")) {
-		if (++f->skipped > MAX_SKIP_WARNINGS)
-			return TJ_OK;
-		return warn(f, "%s feed: entry %zu has no %s; skipped", ats_info[f->ats].name, f->entry,
-			    str(jp, "title") ? "URL" : "title");
-	}
+	if (!str(jp, "title") || !str(jp, "url"))
+		return skip(f, str(jp, "title") ? "URL" : "title");
 	if (out->n_postings == f->alloc) {
 		size_t na = f->alloc ? f->alloc * 2 : 16;
 		struct posting *np = realloc(out->postings, na * sizeof(*np));
@@ -461,6 +465,10 @@ static enum tj_code add(struct feed *f, const json_t *jp, struct posting **added
 	p = &out->postings[out->n_postings];
 	if ((rc = extract_jobposting(jp, f->url, &f->opts, f->extraction, out->warnings, p)))
 		return rc;
+	if (!p->title) {        /* markup or white space only */
+		posting_release(p);
+		return skip(f, "title");
+	}
 	for (size_t i = 0; i < out->n_postings; i++) {
 		if (same(&out->postings[i], p)) {
 			posting_release(p);
