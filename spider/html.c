@@ -30,6 +30,7 @@
 #include "html.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,49 @@ static bool in_list(const char *name, const char *const *list)
 	return false;
 }
 
+/* What the model needs to know about a tag name, from the lists above. */
+#define T_VOID 1u
+#define T_OPTIONAL_END 2u
+#define T_RAW_TEXT 4u
+#define T_BREAKOUT 8u
+#define T_INTEGRATION 16u
+
+/* The same per GumboTag: a lookup instead of ~50 strcmp()s per tag. */
+static uint8_t tag_flags[GUMBO_TAG_LAST + 1];
+static pthread_once_t tag_flags_once = PTHREAD_ONCE_INIT;
+
+static unsigned list_flags(const char *name)
+{
+	return (in_list(name, void_tags) ? T_VOID : 0) |
+	       (in_list(name, optional_end_tags) ? T_OPTIONAL_END : 0) |
+	       (in_list(name, raw_text_tags) ? T_RAW_TEXT : 0) |
+	       (in_list(name, breakout_tags) ? T_BREAKOUT : 0) |
+	       (in_list(name, integration_tags) ? T_INTEGRATION : 0);
+}
+
+static void init_tag_flags(void)
+{
+	const char *const *lists[] = { void_tags, optional_end_tags, raw_text_tags, breakout_tags,
+				       integration_tags };
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		for (const char *const *n = lists[l]; *n; n++) {
+			GumboTag t = gumbo_tag_enum(*n);
+
+			if (t != GUMBO_TAG_UNKNOWN)
+				tag_flags[t] = (uint8_t)list_flags(*n);
+		}
+	}
+}
+
+/* Flags of a (lowercase) name whose gumbo tag is t. */
+static unsigned name_flags(const char *name, GumboTag t)
+{
+	if (t != GUMBO_TAG_UNKNOWN && (unsigned)t <= GUMBO_TAG_LAST)
+		return tag_flags[t];
+	return list_flags(name);        /* names gumbo does not know: rare */
+}
+
 /* One open element in the model: a name id and its namespace. */
 struct dstack_entry {
 	uint16_t id;
@@ -99,9 +143,12 @@ struct depth_model {
 	size_t n_names;
 };
 
-static uint16_t name_id(struct depth_model *m, const char *name)
+/* Known tags are their GumboTag; other names are interned after those. */
+static uint16_t name_id(struct depth_model *m, const char *name, GumboTag t)
 {
-	for (size_t i = 0; i < m->n_names; i++)
+	if (t != GUMBO_TAG_UNKNOWN && (unsigned)t <= GUMBO_TAG_LAST)
+		return (uint16_t)t;
+	for (size_t i = GUMBO_TAG_LAST + 1; i < m->n_names; i++)
 		if (!strcmp(m->names[i], name))
 			return (uint16_t)i;
 	if (m->n_names == DEPTH_NAMES - 1)
@@ -136,14 +183,22 @@ static void model_pop(struct depth_model *m)
 	m->on_stack[m->stack[m->depth].id]--;
 }
 
-/* The end of s[i..len) after the first occurrence of pat, or len. */
+/* The end of s[i..len) after the first occurrence of pat (compared
+ * ignoring case; its first character is not a letter), or len. */
 static size_t skip_past(const char *s, size_t len, size_t i, const char *pat)
 {
 	size_t pl = strlen(pat);
 
-	for (; i + pl <= len; i++)
+	while (i + pl <= len) {
+		const char *c = memchr(s + i, pat[0], len - i - pl + 1);
+
+		if (!c)
+			break;
+		i = (size_t)(c - s);
 		if (!strncasecmp(s + i, pat, pl))
 			return i + pl;
+		i++;
+	}
 	return len;
 }
 
@@ -199,7 +254,9 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 	out->work = max_work + 1;
 	if (!m)
 		return;
+	pthread_once(&tag_flags_once, init_tag_flags);
 	m->limit = limit;
+	m->n_names = GUMBO_TAG_LAST + 1;
 	m->stack = calloc(limit + 1, sizeof(*m->stack));
 	if (!m->stack) {
 		free(m);
@@ -210,6 +267,8 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 		char name[DEPTH_NAME_LEN];
 		size_t n = 0;
 		bool close = false, self_closing;
+		GumboTag t;
+		unsigned fl;
 
 		if (!lt)
 			break;
@@ -244,10 +303,11 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 			i++;
 		}
 		name[n] = '\0';
+		t = gumbo_tagn_enum(name, (unsigned)n);
 		i = skip_attributes(s, len, i, &self_closing);
 		work += m->depth;
 		if (close) {
-			uint16_t id = name_id(m, name);
+			uint16_t id = name_id(m, name, t);
 
 			/* like gumbo: pop to the matching element, ignore strays */
 			if (m->on_stack[id])
@@ -257,23 +317,24 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 				model_pop(m);
 			continue;
 		}
-		if (!strcmp(name, "plaintext") && !model_in_foreign(m))
+		fl = name_flags(name, t);
+		if (t == GUMBO_TAG_PLAINTEXT && !model_in_foreign(m))
 			break;
-		if (model_in_foreign(m) && in_list(name, breakout_tags))
+		if (model_in_foreign(m) && (fl & T_BREAKOUT))
 			while (model_in_foreign(m))
 				model_pop(m);
-		if (model_in_foreign(m) || !strcmp(name, "svg") || !strcmp(name, "math")) {
+		if (model_in_foreign(m) || t == GUMBO_TAG_SVG || t == GUMBO_TAG_MATH) {
 			if (!self_closing &&
-			    !model_push(m, name_id(m, name), true, in_list(name, integration_tags)))
+			    !model_push(m, name_id(m, name, t), true, fl & T_INTEGRATION))
 				max = m->depth;
-		} else if (in_list(name, raw_text_tags)) {
+		} else if (fl & T_RAW_TEXT) {
 			char end[DEPTH_NAME_LEN + 2] = "</";
 
 			memcpy(end + 2, name, n + 1);
 			i = skip_past(s, len, i, end);
-		} else if (!in_list(name, void_tags) && !in_list(name, optional_end_tags)) {
+		} else if (!(fl & (T_VOID | T_OPTIONAL_END))) {
 			/* a self-closing flag on an HTML element is ignored by the parser */
-			model_push(m, name_id(m, name), false, false);
+			model_push(m, name_id(m, name, t), false, false);
 		}
 		if (m->depth > max)
 			max = m->depth;
