@@ -678,7 +678,7 @@ static enum tj_code map_posting(const struct ctx *c, const json_t *o, struct pos
 	}
 	s = jstr(jget(o, "url"));
 	if (s)
-		u = url_resolve(c->base, s);
+		u = url_resolve_canonical(c->base, s);
 	if ((rc = posting_set(&p->url, u ? u : c->page)))
 		goto out;
 	if ((rc = map_identifier(p, jget(o, "identifier"))))
@@ -1009,13 +1009,13 @@ static json_t *md_value(const struct ctx *c, const GumboNode *el, int depth, enu
 		break;
 	case GUMBO_TAG_AUDIO: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME: case GUMBO_TAG_IMG:
 	case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_VIDEO:
-		v = abs = url_resolve(c->base, html_attr(el, "src") ? html_attr(el, "src") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "src") ? html_attr(el, "src") : "");
 		break;
 	case GUMBO_TAG_A: case GUMBO_TAG_AREA: case GUMBO_TAG_LINK:
-		v = abs = url_resolve(c->base, html_attr(el, "href") ? html_attr(el, "href") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "href") ? html_attr(el, "href") : "");
 		break;
 	case GUMBO_TAG_OBJECT:
-		v = abs = url_resolve(c->base, html_attr(el, "data") ? html_attr(el, "data") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "data") ? html_attr(el, "data") : "");
 		break;
 	case GUMBO_TAG_DATA: case GUMBO_TAG_METER:
 		v = html_attr(el, "value");
@@ -1433,7 +1433,7 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 {
 	struct page_result *r = c->out;
 	size_t max = c->opts->max_links ? c->opts->max_links : EXTRACT_DEFAULT_MAX_LINKS;
-	struct strset seen = { 0 };
+	struct strset seen = { 0 }, raw = { 0 };
 	enum tj_code rc = TJ_OK;
 	size_t dropped = 0;
 
@@ -1441,9 +1441,18 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 	if (!r->links)
 		return tj_error(TJ_ENOMEM, "out of memory collecting links");
 	for (size_t i = 0; i < hrefs->n; i++) {
-		char *u = url_resolve(c->base, hrefs->v[i]);
+		char *u;
 		int added;
 
+		/* the same href written twice (menus, footers) resolves once */
+		added = r->n_links < max ? strset_add(&raw, hrefs->v[i]) : 1;
+		if (added < 0) {
+			rc = tj_error(TJ_ENOMEM, "out of memory collecting links");
+			break;
+		}
+		if (!added)
+			continue;
+		u = url_resolve_canonical(c->base, hrefs->v[i]);
 		if (!u)
 			continue;
 		if (r->n_links >= max) {
@@ -1465,6 +1474,7 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 		r->links[r->n_links++] = u;
 	}
 	strset_release(&seen);
+	strset_release(&raw);
 	if (!rc && dropped)
 		rc = warn(r, "more than %zu links on the page; %zu ignored", max, dropped);
 	return rc;

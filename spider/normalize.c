@@ -467,6 +467,21 @@ static bool find(enum pat p, const char *s, size_t len, size_t *at)
 	return ok;
 }
 
+/*
+ * Does the searched part of s hold an ASCII digit?  Every salary and
+ * hours pattern needs one (a non-ASCII \d would not parse as a number
+ * anyway), so text without any skips a dozen regex scans.
+ */
+static bool has_digit(const char *s)
+{
+	size_t n = strnlen(s, NORM_MAX_TEXT);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return true;
+	return false;
+}
+
 static size_t text_len(const char *s)
 {
 	size_t n = strnlen(s, NORM_MAX_TEXT);
@@ -1119,7 +1134,7 @@ bool normalize_salary(const char *text, struct salary *out)
 	out->currency[0] = out->period[0] = '\0';
 	out->period_inferred = false;
 	out->start = out->end = 0;
-	if (!text || !ready() || !match_init(&m))
+	if (!text || !has_digit(text) || !ready() || !match_init(&m))
 		return false;
 	len = text_len(text);
 	memset(&best, 0, sizeof(best));
@@ -1183,7 +1198,7 @@ bool normalize_hours(const char *text, double *min, double *max)
 	double bmin = NAN, bmax = NAN;
 
 	*min = *max = NAN;
-	if (!text || !ready() || !match_init(&m))
+	if (!text || !has_digit(text) || !ready() || !match_init(&m))
 		return false;
 	if (!match_init(&w)) {
 		match_release(&m);
