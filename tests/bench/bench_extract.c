@@ -13,9 +13,9 @@
  *             as the crawler runs it per page;
  *   selectors extract_page() with a "selectors" rule (title, location,
  *             description, dates) instead, with --selectors.
- * Each is run --rounds times (default 5) over the set, interleaved, and
- * the fastest round counts; times are the thread's CPU time, on one
- * thread, so other load on the machine disturbs little.  The table gives MB/s (10^6 bytes of HTML
+ * Each page is run --rounds times (default 5) by each method, back to
+ * back, and its fastest run per method counts; times are the thread's CPU
+ * time on one thread, so other load on the machine disturbs little.  The table gives MB/s (10^6 bytes of HTML
  * per second) and extract_ratio = gumbo time / extract time (1.0 would be
  * "extraction costs nothing beyond the parse").  The last line is
  *   extract_ratio=R mb_per_s=M gumbo_mb_per_s=G pages=N bytes=B
@@ -90,43 +90,64 @@ static double now(void)
 
 static size_t sink;     /* keeps the work observable */
 
-static double time_gumbo(const struct set *s)
+/* One gumbo parse of page p, destroyed: the floor. */
+static double time_gumbo(const struct page *p)
 {
 	GumboOptions o = kGumboDefaultOptions;
+	GumboOutput *d;
 	double t0 = now();
 
 	o.max_errors = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		GumboOutput *d = gumbo_parse_with_options(&o, s->v[i].html, s->v[i].len);
-
-		sink += d->root->v.element.children.length;
-		gumbo_destroy_output(&o, d);
-	}
+	d = gumbo_parse_with_options(&o, p->html, p->len);
+	sink += d->root->v.element.children.length;
+	gumbo_destroy_output(&o, d);
 	return now() - t0;
 }
 
-static double time_extract(const struct set *s, const struct rule *r)
+/* One extraction of page p as the crawler runs it, postings normalised. */
+static double time_extract(const struct page *p, const struct rule *r)
 {
 	struct extract_opts eo = { 0 };
+	struct page_result pr;
 	double t0 = now();
 
 	eo.rule = r;
 	eo.default_employer = "Bench BV";
 	eo.source_id = "bench";
-	for (size_t i = 0; i < s->n; i++) {
-		struct page_result pr;
-
-		if (extract_page(s->v[i].html, s->v[i].len, s->v[i].url, &eo, &pr)) {
-			fprintf(stderr, "bench_extract: %s: %s\n", s->v[i].url, tj_errmsg());
-			exit(1);
-		}
-		for (size_t k = 0; k < pr.n_postings; k++)
-			if (normalize_posting(&pr.postings[k]) == TJ_ENOMEM)
-				exit(1);
-		sink += pr.n_postings + pr.n_links;
-		page_result_release(&pr);
+	if (extract_page(p->html, p->len, p->url, &eo, &pr)) {
+		fprintf(stderr, "bench_extract: %s: %s\n", p->url, tj_errmsg());
+		exit(1);
 	}
+	for (size_t k = 0; k < pr.n_postings; k++)
+		if (normalize_posting(&pr.postings[k]) == TJ_ENOMEM)
+			exit(1);
+	sink += pr.n_postings + pr.n_links;
+	page_result_release(&pr);
 	return now() - t0;
+}
+
+/*
+ * Times for a set: each page's fastest of `rounds` runs of each method,
+ * run back to back page by page, summed.  A burst of load elsewhere on
+ * the machine then spoils single samples, not a whole method's total.
+ */
+static void time_set(const struct set *s, const struct rule *r, int rounds, double *tg, double *te,
+		     double *ts)
+{
+	*tg = *te = *ts = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		double g = INFINITY, e = INFINITY, x = INFINITY;
+
+		for (int k = 0; k < rounds; k++) {
+			g = fmin(g, time_gumbo(&s->v[i]));
+			e = fmin(e, time_extract(&s->v[i], NULL));
+			if (r)
+				x = fmin(x, time_extract(&s->v[i], r));
+		}
+		*tg += g;
+		*te += e;
+		*ts += r ? x : 0;
+	}
 }
 
 static void row(const char *name, const struct set *s, double tg, double te, double ts)
@@ -205,8 +226,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* warm caches, lazily built tables and the allocator */
-	(void)time_gumbo(&all);
-	(void)time_extract(&all, NULL);
+	for (size_t i = 0; i < all.n; i++) {
+		(void)time_gumbo(&all.v[i]);
+		(void)time_extract(&all.v[i], rule);
+	}
 
 	printf("%-10s %6s %9s %10s %10s %7s%s\n", "set", "pages", "MB", "gumbo MB/s", "extract", "ratio",
 	       selectors ? "  selectors   ratio" : "");
@@ -214,16 +237,9 @@ int main(int argc, char **argv)
 		double tg = 0, te = 0, ts = 0;
 
 		for (size_t i = 0; i < n_sets; i++) {
-			double g = INFINITY, e = INFINITY, x = selectors ? INFINITY : 0;
+			double g, e, x;
 
-			/* interleaved, so a slow moment of the machine hits all alike */
-			for (int k = 0; k < rounds; k++) {
-				g = fmin(g, time_gumbo(&sets[i]));
-				e = fmin(e, time_extract(&sets[i], NULL));
-				if (selectors)
-					x = fmin(x, time_extract(&sets[i], rule));
-			}
-
+			time_set(&sets[i], rule, rounds, &g, &e, &x);
 			row(sets[i].name, &sets[i], g, e, x);
 			tg += g;
 			te += e;
