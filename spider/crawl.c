@@ -789,7 +789,8 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 			count_error(c, s, "too_many_redirects");
 			if (detail)
 				keep_alive(c, s, it->url);
-		} else if (host_of_source(s, to) || rule_matches(r->follow, r->n_follow, to) ||
+		} else if ((it->flags & ITEM_F_FEED) || host_of_source(s, to) ||
+			   rule_matches(r->follow, r->n_follow, to) ||
 			   is_detail(r, to)) {
 			pthread_mutex_lock(&c->db_mu);
 			if (store_page_queue(c->db, to, r->id, s->run_id, it->depth))
@@ -877,14 +878,33 @@ struct resume_ctx {
 	int si;
 };
 
+/*
+ * A queued URL of a resumed ATS source: is it the feed?  Flags are not
+ * stored, and the feed may have been redirected (Personio's /xml to
+ * /xml/), so besides the feed URL itself any queued URL the rule would
+ * not crawl as a page is taken for the feed.
+ */
+static bool resumed_feed(const struct source_run *s, const char *url)
+{
+	const struct rule *r = s->rule;
+
+	if (!s->feed_url)
+		return false;
+	if (!strcmp(url, s->feed_url))
+		return true;
+	for (size_t i = 0; i < r->n_start_urls; i++)
+		if (!strcmp(r->start_urls[i], url))
+			return false;
+	return !rule_matches(r->follow, r->n_follow, url) && !is_detail(r, url) && !looks_like_sitemap(url);
+}
+
 static enum tj_code resume_page(const char *url, int depth, bool queued, void *ctx)
 {
 	struct resume_ctx *rc = ctx;
-	const char *feed = rc->c->src[rc->si].feed_url;
 
 	if (!queued)
 		return frontier_mark_seen(rc->c->fr, url);
-	return enqueue(rc->c, rc->si, url, depth, 0, feed && !strcmp(url, feed) ? ITEM_F_FEED
+	return enqueue(rc->c, rc->si, url, depth, 0, resumed_feed(&rc->c->src[rc->si], url) ? ITEM_F_FEED
 		       : looks_like_sitemap(url) ? ITEM_F_SITEMAP : 0);
 }
 

@@ -48,6 +48,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "feeds.h"
 #include "html.h"
 #include "normalize.h"
 #include "paths.h"
@@ -1591,7 +1592,8 @@ static void extract_usage(FILE *f)
 		   "Print the job postings found on a saved page as a JSON array: schema.org\n"
 		   "JobPosting in JSON-LD and microdata, normalised (town, salary, hours).\n\n"
 		   "  --url URL    the address the page was fetched from (resolves links)\n"
-		   "  --rule FILE  a rule file: its strategy (selectors, microdata, ...) applies,\n"
+		   "  --rule FILE  a rule file: its strategy (selectors, microdata, ...) applies;\n"
+		   "               with an ATS rule, HTML_FILE may be a saved feed;\n"
 		   "               its \"employer\" is used when the page names none\n"
 		   "  --links      print the page's links, one per line, instead\n"
 		   "  --help       this text\n\n"
@@ -1720,7 +1722,12 @@ int cmd_extract(int argc, char **argv)
 	eo.rule = rl;
 	if (links)
 		eo.flags = EXTRACT_LINKS;
-	if ((rc = extract_page(html, len, url, &eo, &pr))) {
+	/* an ATS rule's saved feed is read as the feed it is */
+	if (rl && rule_strategy_is_feed(rl->strategy) && feed_looks_like_feed(html, len))
+		rc = feed_extract(rl, html, len, url, &pr);
+	else
+		rc = extract_page(html, len, url, &eo, &pr);
+	if (rc) {
 		fprintf(stderr, "twentejobs extract: '%s': %s\n", file, tj_errmsg());
 		goto out;
 	}
