@@ -18,9 +18,15 @@
  *  - when a source has no pending pages its run is finished with a status
  *    and counts; only a complete run may expire postings (index/store.c).
  *
+ * ATS sources (rules with a feed strategy) have one more entry point, the
+ * feed URL (spider/feeds.h), queued with ITEM_F_FEED: fetched with the
+ * feed's content types and size cap, read by feed_extract(), and its
+ * postings stored like a page's; a feed has no links to follow.
+ *
  * Completeness: a run is complete when every listing page was fetched,
  * the page budget was not hit, start URLs were not blocked and the crawl
- * was not interrupted.  A failed or robots-blocked *detail* page does not
+ * was not interrupted; for an ATS source, when its feed was fetched and
+ * parsed.  A failed or robots-blocked *detail* page does not
  * make the run incomplete: its postings are kept alive instead
  * (store_touch_page), so they are neither refreshed nor expired.
  *
@@ -48,6 +54,7 @@
 #include "classify.h"
 #include "db.h"
 #include "extract.h"
+#include "feeds.h"
 #include "fetch.h"
 #include "frontier.h"
 #include "log.h"
@@ -82,6 +89,7 @@ struct source_run {
 	bool incomplete, start_blocked, budget_hit, finished;
 	bool reported_complete;  /* what finish_source stored */
 	char *message;
+	char *feed_url;         /* an ATS source's feed (normalised), else NULL */
 	double started;
 	long max_pages, max_depth;
 };
@@ -136,22 +144,38 @@ static bool is_detail(const struct rule *r, const char *url)
 	return rule_matches(r->detail, r->n_detail, url);
 }
 
-static bool is_start(const struct rule *r, const char *url)
+/*
+ * Do the rule's detail pages list several postings (selectors with
+ * listing/item)?  Those are fetched in full: on a 304 store_touch_page()
+ * would keep alive every posting the page ever listed, also the ones it
+ * no longer lists.
+ */
+static bool lists_postings(const struct rule *r)
 {
+	return r->sel[RULE_SEL_LISTING].css || r->sel[RULE_SEL_ITEM].css;
+}
+
+/* Is url an entry point of the source: a start URL or its ATS feed? */
+static bool is_start(const struct source_run *s, const char *url)
+{
+	const struct rule *r = s->rule;
+
 	for (size_t i = 0; i < r->n_start_urls; i++)
 		if (!strcmp(r->start_urls[i], url))
 			return true;
-	return false;
+	return s->feed_url && !strcmp(s->feed_url, url);
 }
 
-/* Does a redirect target stay within the source (same host as a start URL)? */
-static bool host_of_source(const struct rule *r, const char *url)
+/* Does a redirect target stay within the source (the host of an entry point)? */
+static bool host_of_source(const struct source_run *s, const char *url)
 {
+	const struct rule *r = s->rule;
 	char *h = url_host(url);
 	bool ok = false;
 
-	for (size_t i = 0; h && !ok && i < r->n_start_urls; i++) {
-		char *sh = url_host(r->start_urls[i]);
+	for (size_t i = 0; h && !ok && i <= r->n_start_urls; i++) {
+		const char *entry = i < r->n_start_urls ? r->start_urls[i] : s->feed_url;
+		char *sh = entry ? url_host(entry) : NULL;
 
 		ok = sh && !strcmp(sh, h);
 		free(sh);
@@ -352,22 +376,89 @@ static bool want_link(struct crawl *c, struct source_run *s, const char *url, in
 	return true;
 }
 
+/*
+ * Normalise, classify and store what a fetched page or feed yielded
+ * (pr, from extract_page or feed_extract) and queue the links the source
+ * wants; with !keep_postings the postings are dropped (a page that is not
+ * a detail page), with !follows the links.  The writer takes the postings
+ * and the chosen links over.
+ */
+static void store_result(struct crawl *c, int si, const struct frontier_item *it,
+			 const struct fetch_response *resp, struct page_result *pr, bool keep_postings,
+			 bool follows)
+{
+	struct source_run *s = &c->src[si];
+	char **links = NULL;
+	size_t n_links = 0, n_postings;
+
+	if (!keep_postings) {
+		for (size_t i = 0; i < pr->n_postings; i++)
+			posting_release(&pr->postings[i]);
+		pr->n_postings = 0;
+	}
+	for (size_t i = 0; i < pr->n_postings; i++) {
+		struct posting *p = &pr->postings[i];
+
+		if (!p->employer && posting_set(&p->employer, s->rule->employer))
+			goto oom;
+		if (normalize_posting(p))
+			log_debug("%s: normalising a posting of '%s': %s", s->rule->id, it->url, tj_errmsg());
+		if (c->cls && classify_posting(c->cls, p, s->rule->advertiser))
+			log_warn("%s: cannot classify a posting of '%s': %s", s->rule->id, it->url, tj_errmsg());
+	}
+	links = calloc(pr->n_links ? pr->n_links : 1, sizeof(char *));
+	if (!links)
+		goto oom;
+	for (size_t i = 0; follows && i < pr->n_links; i++) {
+		bool trap;
+
+		if (want_link(c, s, pr->links[i], it->depth + 1, &trap)) {
+			links[n_links++] = pr->links[i];
+			pr->links[i] = NULL;
+		} else if (trap) {
+			count_error(c, s, "trap_avoided");
+		}
+	}
+	n_postings = pr->n_postings;
+	pthread_mutex_lock(&c->mu);
+	s->pages++;
+	s->postings += (long)n_postings;
+	pthread_mutex_unlock(&c->mu);
+	atomic_fetch_add(&c->postings_total, (long)n_postings);
+	/* queue in memory first: the writer commits this page before any of
+	 * these links can have been fetched and reported (its queue is FIFO) */
+	for (size_t i = 0; i < n_links; i++)
+		if (enqueue(c, si, links[i], it->depth + 1, 0, 0))
+			log_error("%s: cannot queue '%s': %s", s->rule->id, links[i], tj_errmsg());
+	send_msg(c, s, W_POSTINGS | W_LINKS | W_FETCHED, it->url, resp->http_status, resp->etag,
+		 resp->last_modified, NULL, &pr->postings, &pr->n_postings, &links, &n_links,
+		 it->depth + 1);
+	goto out;
+oom:
+	log_error("%s: out of memory processing '%s'", s->rule->id, it->url);
+	count_error(c, s, "out_of_memory");
+	pthread_mutex_lock(&c->mu);
+	s->incomplete = true;
+	pthread_mutex_unlock(&c->mu);
+out:
+	for (size_t i = 0; i < n_links; i++)
+		free(links[i]);
+	free(links);
+}
+
 static void process_body(struct crawl *c, int si, const struct frontier_item *it,
 			 const struct fetch_response *resp)
 {
 	struct source_run *s = &c->src[si];
 	struct extract_opts eo = { 0 };
 	struct page_result pr = { 0 };
-	char **links = NULL;
-	size_t n_links = 0, n_postings;
 	bool follows;
-	enum tj_code rc;
 
-	follows = is_start(s->rule, it->url) || rule_matches(s->rule->follow, s->rule->n_follow, it->url);
+	follows = is_start(s, it->url) || rule_matches(s->rule->follow, s->rule->n_follow, it->url);
 	eo.default_employer = s->rule->employer;
 	eo.source_id = s->rule->id;
-	rc = extract_page(buf_str(&resp->body), resp->body.len, it->url, &eo, &pr);
-	if (rc) {
+	eo.rule = s->rule;
+	if (extract_page(buf_str(&resp->body), resp->body.len, it->url, &eo, &pr)) {
 		log_warn("%s: cannot extract '%s': %s", s->rule->id, it->url, tj_errmsg());
 		count_error(c, s, "extract");
 		if (!is_detail(s->rule, it->url)) {
@@ -381,60 +472,42 @@ static void process_body(struct crawl *c, int si, const struct frontier_item *it
 	}
 	/* rules/README.md: postings come from detail pages (every page when a
 	 * rule has no detail patterns); links from start and follow pages */
-	if (s->rule->n_detail && !is_detail(s->rule, it->url)) {
-		for (size_t i = 0; i < pr.n_postings; i++)
-			posting_release(&pr.postings[i]);
-		pr.n_postings = 0;
-	}
-	for (size_t i = 0; i < pr.n_postings; i++) {
-		struct posting *p = &pr.postings[i];
-
-		if (!p->employer && posting_set(&p->employer, s->rule->employer))
-			goto oom;
-		if (normalize_posting(p))
-			log_debug("%s: normalising a posting of '%s': %s", s->rule->id, it->url, tj_errmsg());
-		if (c->cls && classify_posting(c->cls, p, s->rule->advertiser))
-			log_warn("%s: cannot classify a posting of '%s': %s", s->rule->id, it->url, tj_errmsg());
-	}
-	/* choose the links; the message takes the chosen strings over */
-	links = calloc(pr.n_links ? pr.n_links : 1, sizeof(char *));
-	if (!links)
-		goto oom;
-	for (size_t i = 0; follows && i < pr.n_links; i++) {
-		bool trap;
-
-		if (want_link(c, s, pr.links[i], it->depth + 1, &trap)) {
-			links[n_links++] = pr.links[i];
-			pr.links[i] = NULL;
-		} else if (trap) {
-			count_error(c, s, "trap_avoided");
-		}
-	}
-	n_postings = pr.n_postings;
-	pthread_mutex_lock(&c->mu);
-	s->pages++;
-	s->postings += (long)n_postings;
-	pthread_mutex_unlock(&c->mu);
-	atomic_fetch_add(&c->postings_total, (long)n_postings);
-	/* queue in memory first: the writer commits this page before any of
-	 * these links can have been fetched and reported (its queue is FIFO) */
-	for (size_t i = 0; i < n_links; i++)
-		if (enqueue(c, si, links[i], it->depth + 1, 0, 0))
-			log_error("%s: cannot queue '%s': %s", s->rule->id, links[i], tj_errmsg());
-	send_msg(c, s, W_POSTINGS | W_LINKS | W_FETCHED, it->url, resp->http_status, resp->etag,
-		 resp->last_modified, NULL, &pr.postings, &pr.n_postings, &links, &n_links,
-		 it->depth + 1);
-	goto out;
-oom:
-	log_error("%s: out of memory processing '%s'", s->rule->id, it->url);
-	count_error(c, s, "out_of_memory");
-	pthread_mutex_lock(&c->mu);
-	s->incomplete = true;
-	pthread_mutex_unlock(&c->mu);
+	store_result(c, si, it, resp, &pr, !s->rule->n_detail || is_detail(s->rule, it->url), follows);
 out:
-	for (size_t i = 0; i < n_links; i++)
-		free(links[i]);
-	free(links);
+	page_result_release(&pr);
+}
+
+/*
+ * A fetched ATS feed: its postings, stored like a page's.  A feed that
+ * does not parse makes the run incomplete, so nothing expires on a
+ * broken or changed feed format.
+ */
+static void process_feed(struct crawl *c, int si, const struct frontier_item *it,
+			 const struct fetch_response *resp)
+{
+	struct source_run *s = &c->src[si];
+	struct page_result pr = { 0 };
+
+	if (feed_extract(s->rule, buf_str(&resp->body), resp->body.len, it->url, &pr)) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", tj_errmsg());
+		log_warn("%s: feed '%s': %s", s->rule->id, it->url, why);
+		count_error(c, s, "bad_feed");
+		pthread_mutex_lock(&c->mu);
+		s->incomplete = true;
+		if (!s->message)
+			s->message = strdup(why);
+		pthread_mutex_unlock(&c->mu);
+		send_msg(c, s, W_FETCHED, it->url, resp->http_status, NULL, NULL, why,
+			 NULL, NULL, NULL, NULL, 0);
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(pr.warnings); i++)
+		log_debug("%s: feed '%s': %s", s->rule->id, it->url,
+			  json_string_value(json_array_get(pr.warnings, i)));
+	store_result(c, si, it, resp, &pr, true, false);
+out:
 	page_result_release(&pr);
 }
 
@@ -682,7 +755,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 	if (!it->robots || !robots_allowed(it->robots, c->agent_token, it->url, &why)) {
 		pthread_mutex_lock(&c->mu);
 		s->robots_blocked++;
-		if (is_start(r, it->url))
+		if (is_start(s, it->url))
 			s->start_blocked = true;
 		pthread_mutex_unlock(&c->mu);
 		log_debug("%s: robots.txt forbids '%s' (%s)", r->id, it->url, why ? why : "no policy");
@@ -702,7 +775,13 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 		frontier_done(c->fr, it->host, false, 0);
 		return;
 	}
-	if (it->flags & ITEM_F_SITEMAP) {
+	if (it->flags & ITEM_F_FEED) {
+		/* Always in full, never conditional: a 304 would keep alive every
+		 * posting the feed ever listed (store_touch_page works per page). */
+		rq.accept = feed_accept_types(r);
+		rq.max_body = FEED_MAX_BYTES;
+		detail = false;
+	} else if (it->flags & ITEM_F_SITEMAP) {
 		static const char *const xml_types[] = {
 			"application/xml", "text/xml", "application/gzip", "application/x-gzip",
 			"application/octet-stream", "text/plain", NULL,
@@ -710,7 +789,7 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 
 		rq.accept = xml_types;
 		detail = false;
-	} else if (detail) {
+	} else if (detail && !lists_postings(r)) {
 		pthread_mutex_lock(&c->rdb_mu);
 		if (store_page_validators(c->db, it->url, &etag, &lm))
 			log_warn("%s: %s", r->id, tj_errmsg());
@@ -744,6 +823,8 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 	case FETCH_OK:
 		if (it->flags & ITEM_F_SITEMAP)
 			process_sitemap(c, it->source, it, &resp);
+		else if (it->flags & ITEM_F_FEED)
+			process_feed(c, it->source, it, &resp);
 		else
 			process_body(c, it->source, it, &resp);
 		break;
@@ -763,8 +844,8 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 			count_error(c, s, "too_many_redirects");
 			if (detail)
 				record_fetch(c, s, it->url, resp.http_status, "too many redirects", true);
-		} else if (host_of_source(r, to) || rule_matches(r->follow, r->n_follow, to) ||
-			   is_detail(r, to)) {
+		} else if ((it->flags & ITEM_F_FEED) || host_of_source(s, to) ||
+			   rule_matches(r->follow, r->n_follow, to) || is_detail(r, to)) {
 			send_msg(c, s, W_QUEUE, to, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 				 it->depth);
 			if (enqueue(c, it->source, to, it->depth, it->hops + 1, it->flags))
@@ -847,13 +928,34 @@ struct resume_ctx {
 	int si;
 };
 
+/*
+ * A queued URL of a resumed ATS source: is it the feed?  Flags are not
+ * stored, and the feed may have been redirected (Personio's /xml to
+ * /xml/), so besides the feed URL itself any queued URL the rule would
+ * not crawl as a page is taken for the feed.
+ */
+static bool resumed_feed(const struct source_run *s, const char *url)
+{
+	const struct rule *r = s->rule;
+
+	if (!s->feed_url)
+		return false;
+	if (!strcmp(url, s->feed_url))
+		return true;
+	for (size_t i = 0; i < r->n_start_urls; i++)
+		if (!strcmp(r->start_urls[i], url))
+			return false;
+	return !rule_matches(r->follow, r->n_follow, url) && !is_detail(r, url) && !looks_like_sitemap(url);
+}
+
 static enum tj_code resume_page(const char *url, int depth, bool queued, void *ctx)
 {
 	struct resume_ctx *rc = ctx;
 
 	if (!queued)
 		return frontier_mark_seen(rc->c->fr, url);
-	return enqueue(rc->c, rc->si, url, depth, 0, looks_like_sitemap(url) ? ITEM_F_SITEMAP : 0);
+	return enqueue(rc->c, rc->si, url, depth, 0, resumed_feed(&rc->c->src[rc->si], url) ? ITEM_F_FEED
+		       : looks_like_sitemap(url) ? ITEM_F_SITEMAP : 0);
 }
 
 /* Open (or resume) each source's run and queue its start URLs. */
@@ -869,6 +971,20 @@ static enum tj_code start_sources(struct crawl *c)
 			.lat = r->lat, .lon = r->lon, .rule_file = r->file, .advertiser = r->advertiser,
 		};
 		struct resume_ctx rctx = { c, (int)i };
+
+		if (rule_strategy_is_feed(r->strategy)) {
+			char *u = feed_default_url(r);
+
+			if (!u)
+				return tj_error(TJ_EINVAL, "%s: %s", r->file, tj_errmsg());
+			s->feed_url = url_normalize(u);
+			if (!s->feed_url) {
+				rc = tj_error(TJ_EINVAL, "%s: feed URL '%s' is not a valid http(s) URL", r->file, u);
+				free(u);
+				return rc;
+			}
+			free(u);
+		}
 
 		rc = db_begin(c->db);
 		if (!rc)
@@ -887,6 +1003,8 @@ static enum tj_code start_sources(struct crawl *c)
 					  r->file, r->start_urls[k]);
 			free(u);
 		}
+		if (!rc && s->feed_url)
+			rc = store_page_queue(c->db, s->feed_url, r->id, s->run_id, 0);
 		if (!rc)
 			rc = db_commit(c->db);
 		else
@@ -906,6 +1024,8 @@ static enum tj_code start_sources(struct crawl *c)
 				rc = u ? enqueue(c, (int)i, u, 0, 0, 0) : TJ_OK;
 				free(u);
 			}
+			if (!rc && s->feed_url)
+				rc = enqueue(c, (int)i, s->feed_url, 0, 0, ITEM_F_FEED);
 			for (size_t k = 0; !rc && k < r->n_sitemaps; k++) {
 				char *u = url_normalize(r->sitemaps[k]);
 
@@ -1101,6 +1221,7 @@ out:
 	for (size_t i = 0; i < c.n_src; i++) {
 		json_decref(c.src[i].errors_by_kind);
 		free(c.src[i].message);
+		free(c.src[i].feed_url);
 	}
 	free(c.src);
 	writer_stop(c.wr);

@@ -48,19 +48,13 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "feeds.h"
 #include "html.h"
 #include "normalize.h"
 #include "paths.h"
 #include "rules.h"
+#include "select.h"
 #include "url.h"
-
-/*
- * The rules loader lives in spider/rules.c, which not every build links
- * (a branch without it, a fuzz harness): weak, like the commands in
- * twentejobs.c, and `extract --rule` falls back to reading two keys.
- */
-#pragma weak rule_load
-#pragma weak rule_free
 
 #define MD_MAX_DEPTH 8
 #define MAX_VALUES_PER_BLOCK 32
@@ -651,12 +645,15 @@ static enum tj_code map_hours(struct posting *p, const json_t *v)
 	} else if (!s) {
 		return TJ_OK;
 	} else if (!normalize_hours(s, &a, &b)) {
-		/* a bare "32-40" or "40": read it as hours per week */
+		/* "24 uur", a bare "32-40" or "40": read it as hours per week */
 		char tmp[128];
 
-		snprintf(tmp, sizeof(tmp), "%.100s uur per week", s);
-		if (!normalize_hours(tmp, &a, &b))
-			return TJ_OK;
+		snprintf(tmp, sizeof(tmp), "%.100s per week", s);
+		if (!normalize_hours(tmp, &a, &b)) {
+			snprintf(tmp, sizeof(tmp), "%.100s uur per week", s);
+			if (!normalize_hours(tmp, &a, &b))
+				return TJ_OK;
+		}
 	}
 	if (!(a >= 1 && b <= 80 && a <= b))
 		return TJ_OK;
@@ -719,7 +716,7 @@ static enum tj_code map_posting(const struct ctx *c, const json_t *o, struct pos
 	}
 	s = jstr(jget(o, "url"));
 	if (s)
-		u = url_resolve(c->base, s);
+		u = url_resolve_canonical(c->base, s);
 	if ((rc = posting_set(&p->url, u ? u : c->page)))
 		goto out;
 	if ((rc = map_identifier(p, jget(o, "identifier"))))
@@ -1050,13 +1047,13 @@ static json_t *md_value(const struct ctx *c, const GumboNode *el, int depth, enu
 		break;
 	case GUMBO_TAG_AUDIO: case GUMBO_TAG_EMBED: case GUMBO_TAG_IFRAME: case GUMBO_TAG_IMG:
 	case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK: case GUMBO_TAG_VIDEO:
-		v = abs = url_resolve(c->base, html_attr(el, "src") ? html_attr(el, "src") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "src") ? html_attr(el, "src") : "");
 		break;
 	case GUMBO_TAG_A: case GUMBO_TAG_AREA: case GUMBO_TAG_LINK:
-		v = abs = url_resolve(c->base, html_attr(el, "href") ? html_attr(el, "href") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "href") ? html_attr(el, "href") : "");
 		break;
 	case GUMBO_TAG_OBJECT:
-		v = abs = url_resolve(c->base, html_attr(el, "data") ? html_attr(el, "data") : "");
+		v = abs = url_resolve_canonical(c->base, html_attr(el, "data") ? html_attr(el, "data") : "");
 		break;
 	case GUMBO_TAG_DATA: case GUMBO_TAG_METER:
 		v = html_attr(el, "value");
@@ -1199,13 +1196,282 @@ static enum tj_code do_microdata(struct ctx *c, const struct ptrvec *items)
 	return TJ_OK;
 }
 
+/* ---- selectors (strategy "selectors", rules/README.md) ---- */
+
+#define SEL_TEXT_MAX ((size_t)8 << 10)  /* a one-line field's text */
+#define SEL_MAX_ITEM_WARNINGS 5
+
+/* Keep the regex's one capture of *text (NULL when it does not match). */
+static enum tj_code sel_regex(const pcre2_code *re, char **text)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	PCRE2_SIZE *ov;
+	char *kept = NULL;
+	int n;
+
+	if (!md)
+		return tj_error(TJ_ENOMEM, "out of memory matching a selector's regex");
+	n = pcre2_match(re, (PCRE2_SPTR)*text, strlen(*text), 0, 0, md, NULL);
+	ov = pcre2_get_ovector_pointer(md);
+	if (n >= 2 && ov[2] != PCRE2_UNSET && ov[3] >= ov[2]) {
+		kept = strndup(*text + ov[2], ov[3] - ov[2]);
+		if (!kept) {
+			pcre2_match_data_free(md);
+			return tj_error(TJ_ENOMEM, "out of memory matching a selector's regex");
+		}
+	}
+	pcre2_match_data_free(md);
+	free(*text);
+	*text = kept;
+	return TJ_OK;
+}
+
+/*
+ * The value of one selector field inside scope, or *out NULL when the
+ * selector matches nothing, the attribute is absent, the regex does not
+ * match or the text is empty.  Malloc'd, the caller's.
+ */
+static enum tj_code sel_value(const struct rule_selector *rs, enum rule_sel_field f,
+			      const GumboNode *scope, char **out)
+{
+	const GumboNode *el;
+	const char *v = NULL;
+	char *text = NULL;
+	enum tj_code rc;
+
+	*out = NULL;
+	if (!rs->css)
+		return TJ_OK;
+	if ((rc = select_first(rs->css, scope, &el)) || !el)
+		return rc;
+	if (rs->attr) {
+		v = html_attr(el, rs->attr);
+		if (!v)
+			return TJ_OK;
+	} else if ((f == RULE_SEL_DATE_POSTED || f == RULE_SEL_VALID_THROUGH) && !rs->re) {
+		/* <time datetime> and <meta content> state the date machine-readably */
+		char d[11];
+
+		if ((v = html_attr(el, "datetime")) && !normalize_date(v, d))
+			v = NULL;
+		if (!v && (v = html_attr(el, "content")) && !normalize_date(v, d))
+			v = NULL;
+	}
+	if (v && f == RULE_SEL_DESCRIPTION) {
+		rc = html_fragment_text(v, strlen(v), &text);
+		if (rc == TJ_ETOOBIG)
+			return TJ_OK;
+	} else if (v) {
+		if (!(text = strdup(v)))
+			rc = tj_error(TJ_ENOMEM, "out of memory reading a selector");
+	} else {
+		rc = html_node_text(el, f == RULE_SEL_DESCRIPTION ? 0 : HTML_TEXT_INLINE,
+				    f == RULE_SEL_DESCRIPTION ? 0 : SEL_TEXT_MAX, &text);
+	}
+	if (rc)
+		return rc;
+	if (rs->re && (rc = sel_regex(rs->re, &text)))
+		return rc;
+	if (text && !*text) {
+		free(text);
+		text = NULL;
+	}
+	*out = text;
+	return TJ_OK;
+}
+
+static enum html_walk_action link_enter(const GumboNode *n, void *ctx)
+{
+	const char **href = ctx;
+
+	if (*href)
+		return HTML_WALK_STOP;
+	if (n->type != GUMBO_NODE_ELEMENT)
+		return n->type == GUMBO_NODE_TEMPLATE ? HTML_WALK_CONTINUE : HTML_WALK_SKIP;
+	if (n->v.element.tag == GUMBO_TAG_A && (*href = html_attr(n, "href")))
+		return HTML_WALK_STOP;
+	return HTML_WALK_CONTINUE;
+}
+
+/* The default URL of a listing item: the item's own href, else its first link. */
+static enum tj_code item_link(const GumboNode *item, const char **out)
+{
+	const struct html_walker w = { link_enter, NULL, out };
+
+	*out = NULL;
+	return html_walk(item, &w);
+}
+
+/* obj[key] = text (when it is valid UTF-8: a page's text always is). */
+static enum tj_code put(json_t *obj, const char *key, const char *text)
+{
+	json_t *v;
+
+	if (!text)
+		return TJ_OK;
+	if (!(v = json_string(text)))
+		return TJ_OK;
+	if (json_object_set_new(obj, key, v))
+		return tj_error(TJ_ENOMEM, "out of memory reading selectors");
+	return TJ_OK;
+}
+
+/*
+ * One posting from the fields inside scope (an item, or the document).
+ * The values are put into the JSON-LD shape they stand for, so that the
+ * same mapper as for JSON-LD and microdata reads them; the description is
+ * set afterwards as the plain text it already is.
+ */
+static enum tj_code sel_posting(struct ctx *c, const GumboNode *scope, bool is_item,
+				size_t item_no, size_t *no_title)
+{
+	static const struct { enum rule_sel_field f; const char *key; } keys[] = {
+		{ RULE_SEL_TITLE, "title" }, { RULE_SEL_URL, "url" },
+		{ RULE_SEL_LOCATION, "jobLocation" }, { RULE_SEL_DATE_POSTED, "datePosted" },
+		{ RULE_SEL_VALID_THROUGH, "validThrough" }, { RULE_SEL_SALARY, "baseSalary" },
+		{ RULE_SEL_HOURS, "workHours" },
+	};
+	const struct rule *r = c->opts->rule;
+	char *vals[RULE_SEL_N] = { 0 };
+	json_t *o = NULL;
+	size_t before = c->out->n_postings;
+	enum tj_code rc = TJ_OK;
+
+	for (int f = RULE_SEL_TITLE; f < RULE_SEL_N && !rc; f++)
+		rc = sel_value(&r->sel[f], (enum rule_sel_field)f, scope, &vals[f]);
+	if (rc)
+		goto out;
+	if (!vals[RULE_SEL_TITLE]) {
+		if (is_item && ++*no_title <= SEL_MAX_ITEM_WARNINGS)
+			rc = warn(c->out, "selectors: item %zu: 'title' (%.200s) matched nothing; skipped",
+				  item_no, select_source(r->sel[RULE_SEL_TITLE].css));
+		else if (!is_item)
+			rc = warn(c->out, "selectors: 'title' (%.200s) matched nothing; no posting",
+				  select_source(r->sel[RULE_SEL_TITLE].css));
+		goto out;
+	}
+	if (!(o = json_pack("{ss}", "@type", "JobPosting"))) {
+		rc = tj_error(TJ_ENOMEM, "out of memory reading selectors");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++)
+		rc = put(o, keys[i].key, vals[keys[i].f]);
+	if (!rc && is_item && !vals[RULE_SEL_URL]) {
+		const char *href;
+
+		if (!(rc = item_link(scope, &href)))
+			rc = put(o, "url", href);
+	}
+	if (!rc && vals[RULE_SEL_EMPLOYMENT_TYPE]) {
+		/* free text: only a recognised term counts (no "OTHER" for prose) */
+		const char *et = normalize_employment_type(vals[RULE_SEL_EMPLOYMENT_TYPE]);
+
+		if (!et)
+			et = normalize_employment_type_text(NULL, vals[RULE_SEL_EMPLOYMENT_TYPE]);
+		rc = put(o, "employmentType", et);
+	}
+	if (rc || (rc = add_posting(c, o, "selectors")))
+		goto out;
+	if (c->out->n_postings > before && vals[RULE_SEL_DESCRIPTION]) {
+		posting_take(&c->out->postings[c->out->n_postings - 1].description,
+			     vals[RULE_SEL_DESCRIPTION]);
+		vals[RULE_SEL_DESCRIPTION] = NULL;
+	}
+out:
+	json_decref(o);
+	for (int f = 0; f < RULE_SEL_N; f++)
+		free(vals[f]);
+	return rc;
+}
+
+static bool has_node(const struct ptrvec *pv, const void *n)
+{
+	for (size_t i = 0; i < pv->n; i++)
+		if (pv->v[i] == n)
+			return true;
+	return false;
+}
+
+/* The items of a listing page: rules/README.md "Selectors". */
+static enum tj_code sel_items(struct ctx *c, const GumboNode *root, struct ptrvec *items)
+{
+	const struct rule *r = c->opts->rule;
+	const struct selector *item = r->sel[RULE_SEL_ITEM].css;
+	const GumboNode **lists = NULL;
+	size_t n_lists = 0;
+	enum tj_code rc;
+
+	if (!r->sel[RULE_SEL_LISTING].css) {
+		const GumboNode **v;
+		size_t n;
+
+		if ((rc = select_list(item, root, EXTRACT_MAX_POSTINGS + 1, &v, &n, NULL)))
+			return rc;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = ptrvec_push(items, v[i]);
+		free(v);
+		return rc;
+	}
+	if ((rc = select_list(r->sel[RULE_SEL_LISTING].css, root, EXTRACT_MAX_POSTINGS + 1, &lists,
+			      &n_lists, NULL)))
+		return rc;
+	for (size_t l = 0; l < n_lists && !rc && items->n <= EXTRACT_MAX_POSTINGS; l++) {
+		const GumboNode **v = NULL;
+		size_t n = 0;
+
+		if (item) {
+			rc = select_list(item, lists[l], EXTRACT_MAX_POSTINGS + 1, &v, &n, NULL);
+		} else {
+			/* a listing without 'item': each element child is an item */
+			const GumboVector *kids = html_children(lists[l]);
+
+			for (unsigned k = 0; kids && k < kids->length && !rc; k++) {
+				const GumboNode *e = kids->data[k];
+
+				if ((e->type == GUMBO_NODE_ELEMENT || e->type == GUMBO_NODE_TEMPLATE) &&
+				    !has_node(items, e))
+					rc = ptrvec_push(items, e);
+			}
+		}
+		/* nested listings find the same items twice */
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!has_node(items, v[i]))
+				rc = ptrvec_push(items, v[i]);
+		free(v);
+	}
+	free(lists);
+	return rc;
+}
+
+static enum tj_code do_selectors(struct ctx *c, const GumboNode *root)
+{
+	const struct rule *r = c->opts->rule;
+	struct ptrvec items = { 0 };
+	size_t no_title = 0;
+	enum tj_code rc = TJ_OK;
+
+	if (!r || !r->sel[RULE_SEL_TITLE].css)
+		return TJ_OK;
+	if (!r->sel[RULE_SEL_LISTING].css && !r->sel[RULE_SEL_ITEM].css)
+		return sel_posting(c, root, false, 0, &no_title);
+	if ((rc = sel_items(c, root, &items)))
+		goto out;
+	for (size_t i = 0; i < items.n && !rc; i++)
+		rc = sel_posting(c, items.v[i], true, i + 1, &no_title);
+	if (!rc && no_title > SEL_MAX_ITEM_WARNINGS)
+		rc = warn(c->out, "selectors: %zu items in all had no title", no_title);
+out:
+	ptrvec_release(&items);
+	return rc;
+}
+
 /* ---- links ---- */
 
 static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 {
 	struct page_result *r = c->out;
 	size_t max = c->opts->max_links ? c->opts->max_links : EXTRACT_DEFAULT_MAX_LINKS;
-	struct strset seen = { 0 };
+	struct strset seen = { 0 }, raw = { 0 };
 	enum tj_code rc = TJ_OK;
 	size_t dropped = 0;
 
@@ -1221,7 +1487,15 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 			dropped = hrefs->n - i;
 			break;
 		}
-		u = url_resolve(c->base, hrefs->v[i]);
+		/* the same href written twice (menus, footers) resolves once */
+		added = strset_add(&raw, hrefs->v[i]);
+		if (added < 0) {
+			rc = tj_error(TJ_ENOMEM, "out of memory collecting links");
+			break;
+		}
+		if (!added)
+			continue;
+		u = url_resolve_canonical(c->base, hrefs->v[i]);
 		if (!u)
 			continue;
 		added = strset_add(&seen, u);
@@ -1237,12 +1511,41 @@ static enum tj_code do_links(struct ctx *c, const struct ptrvec *hrefs)
 		r->links[r->n_links++] = u;
 	}
 	strset_release(&seen);
+	strset_release(&raw);
 	if (!rc && dropped)
 		rc = warn(r, "more than %zu links on the page; the last %zu hrefs ignored", max, dropped);
 	return rc;
 }
 
 /* ---- entry points ---- */
+
+static const struct extract_opts no_opts = { 0, 0, NULL, NULL, NULL };
+
+enum tj_code extract_jobposting(const json_t *obj, const char *base_url,
+				const struct extract_opts *opts, const char *extraction,
+				json_t *warnings, struct posting *p)
+{
+	struct page_result out;
+	struct ctx c;
+	char *page;
+	enum tj_code rc;
+
+	posting_init(p);
+	page = base_url ? url_normalize(base_url) : NULL;
+	if (!page)
+		return tj_error(TJ_EINVAL, "'%s': not an http(s) URL", base_url ? base_url : "(null)");
+	memset(&out, 0, sizeof(out));
+	out.warnings = warnings;        /* borrowed: warn() appends to it */
+	memset(&c, 0, sizeof(c));
+	c.opts = opts ? opts : &no_opts;
+	c.page = c.base = page;
+	c.out = &out;
+	rc = map_posting(&c, obj, p, extraction);
+	if (rc)
+		posting_release(p);
+	free(page);
+	return rc;
+}
 
 void page_result_release(struct page_result *r)
 {
@@ -1258,10 +1561,21 @@ void page_result_release(struct page_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The posting sources a rule's strategy reads from a page. */
+static unsigned strategy_flags(const struct rule *r)
+{
+	if (!r || !r->strategy)
+		return EXTRACT_JSONLD | EXTRACT_MICRODATA;
+	if (!strcmp(r->strategy, "microdata"))
+		return EXTRACT_MICRODATA;
+	if (!strcmp(r->strategy, "selectors"))
+		return EXTRACT_SELECTORS;
+	return EXTRACT_JSONLD | EXTRACT_MICRODATA;
+}
+
 enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 			  const struct extract_opts *opts, struct page_result *out)
 {
-	static const struct extract_opts no_opts = { 0, 0, NULL, NULL };
 	struct scan sc;
 	struct ctx c;
 	const struct html_walker walker = { scan_enter, NULL, &sc };
@@ -1282,7 +1596,7 @@ enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 		return tj_error(TJ_EINVAL, "'%s': not an http(s) URL", page_url ? page_url : "(null)");
 	if ((rc = html_parse(html ? html : "", html ? len : 0, &doc)))
 		goto out;
-	sc.flags = opts->flags ? opts->flags : EXTRACT_JSONLD | EXTRACT_MICRODATA | EXTRACT_LINKS;
+	sc.flags = (opts->flags ? opts->flags : ~0u) & (strategy_flags(opts->rule) | EXTRACT_LINKS);
 	if ((rc = html_walk(doc->document, &walker)) || (rc = sc.rc))
 		goto out;
 	if (sc.base_href)
@@ -1292,6 +1606,7 @@ enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 	c.base = base ? base : page;
 	c.out = out;
 	if ((rc = do_jsonld(&c, &sc.scripts)) || (rc = do_microdata(&c, &sc.items)) ||
+	    ((sc.flags & EXTRACT_SELECTORS) && (rc = do_selectors(&c, doc->document))) ||
 	    (rc = do_links(&c, &sc.hrefs)))
 		goto out;
 out:
@@ -1312,43 +1627,32 @@ static void extract_usage(FILE *f)
 		   "Print the job postings found on a saved page as a JSON array: schema.org\n"
 		   "JobPosting in JSON-LD and microdata, normalised (town, salary, hours).\n\n"
 		   "  --url URL    the address the page was fetched from (resolves links)\n"
-		   "  --rule FILE  a rule file; its \"employer\" is used when the page names none\n"
+		   "  --rule FILE  a rule file: its strategy (selectors, microdata, ...) applies;\n"
+		   "               with an ATS rule, HTML_FILE may be a saved feed;\n"
+		   "               its \"employer\" is used when the page names none\n"
 		   "  --links      print the page's links, one per line, instead\n"
 		   "  --help       this text\n\n"
 		   "Warnings (a malformed JSON-LD block, ...) go to stderr.\n");
 }
 
 /*
- * The rule's "id" and "employer": through rule_load() when it is linked
- * (full validation, "FILE:LINE:COL: ..." messages), else by reading the
- * two keys with jansson.  NEEDSWORK: a rule's extraction strategy
- * ("selectors", ATS feeds) is not applied here; this command shows the
- * generic JSON-LD + microdata extraction with the rule's defaults.
+ * The rule for --rule: loaded and validated (rule_load), so its strategy
+ * and selectors apply.  A file that is JSON but not a valid rule still
+ * lends its "id" and "employer", with a warning, so a half-written rule
+ * can be tried on a page; a file that is not JSON is an error.
  */
-static int read_rule(const char *path, char **id, char **employer)
+static int read_rule(const char *path, struct rule **rule, char **id, char **employer)
 {
 	json_error_t err;
 	json_t *j;
 	const char *s;
+	char why[1024];
 
-	if (rule_load && rule_free) {
-		struct rule *r = NULL;
-
-		if (rule_load(path, &r)) {
-			fprintf(stderr, "twentejobs extract: %s\n", tj_errmsg());
-			return 1;
-		}
-		if ((r->id && !(*id = strdup(r->id))) || (r->employer && !(*employer = strdup(r->employer)))) {
-			rule_free(r);
-			fprintf(stderr, "twentejobs extract: out of memory\n");
-			return 1;
-		}
-		rule_free(r);
+	if (!rule_load(path, rule))
 		return 0;
-	}
-	j = json_load_file(path, 0, &err);
-	if (!j) {
-		fprintf(stderr, "twentejobs extract: %s:%d:%d: %s\n", path, err.line, err.column, err.text);
+	snprintf(why, sizeof(why), "%s", tj_errmsg());
+	if (!(j = json_load_file(path, 0, &err))) {
+		fprintf(stderr, "twentejobs extract: %s\n", why);
 		return 1;
 	}
 	if (!json_is_object(j)) {
@@ -1356,6 +1660,7 @@ static int read_rule(const char *path, char **id, char **employer)
 		json_decref(j);
 		return 1;
 	}
+	fprintf(stderr, "twentejobs extract: warning: %s; using only the rule's id and employer\n", why);
 	if ((s = json_string_value(json_object_get(j, "id"))) && !(*id = strdup(s)))
 		goto oom;
 	if ((s = json_string_value(json_object_get(j, "employer"))) && !(*employer = strdup(s)))
@@ -1392,6 +1697,7 @@ int cmd_extract(int argc, char **argv)
 	const char *url = NULL, *rule = NULL, *file = NULL;
 	bool links = false, opts_done = false;
 	char *html = NULL, *rule_id = NULL, *employer = NULL;
+	struct rule *rl = NULL;
 	size_t len;
 	struct extract_opts eo = { 0 };
 	struct page_result pr = { 0 };
@@ -1440,17 +1746,23 @@ int cmd_extract(int argc, char **argv)
 		extract_usage(stderr);
 		return 2;
 	}
-	if (rule && read_rule(rule, &rule_id, &employer))
+	if (rule && read_rule(rule, &rl, &rule_id, &employer))
 		goto out;
 	if ((rc = tj_read_file(file, MAX_PAGE_FILE, &html, &len))) {
 		fprintf(stderr, "twentejobs extract: %s\n", tj_errmsg());
 		goto out;
 	}
-	eo.default_employer = employer;
-	eo.source_id = rule_id;
+	eo.default_employer = rl ? rl->employer : employer;
+	eo.source_id = rl ? rl->id : rule_id;
+	eo.rule = rl;
 	if (links)
 		eo.flags = EXTRACT_LINKS;
-	if ((rc = extract_page(html, len, url, &eo, &pr))) {
+	/* an ATS rule's saved feed is read as the feed it is */
+	if (rl && rule_strategy_is_feed(rl->strategy) && feed_looks_like_feed(html, len))
+		rc = feed_extract(rl, html, len, url, &pr);
+	else
+		rc = extract_page(html, len, url, &eo, &pr);
+	if (rc) {
 		fprintf(stderr, "twentejobs extract: '%s': %s\n", file, tj_errmsg());
 		goto out;
 	}
@@ -1489,5 +1801,6 @@ out:
 	free(html);
 	free(rule_id);
 	free(employer);
+	rule_free(rl);
 	return status;
 }

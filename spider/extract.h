@@ -21,17 +21,22 @@
 #define EXTRACT_JSONLD    1u    /* <script type="application/ld+json"> */
 #define EXTRACT_MICRODATA 2u    /* itemscope itemtype=".../JobPosting" */
 #define EXTRACT_LINKS     4u    /* <a href>, <area href>, <link rel=next> */
+#define EXTRACT_SELECTORS 8u    /* the rule's CSS selectors (strategy "selectors") */
 
 #define EXTRACT_MAX_POSTINGS 1000              /* per page; more are dropped with a warning */
 #define EXTRACT_MAX_JSONLD ((size_t)1 << 20)   /* bytes per JSON-LD block */
 #define EXTRACT_MAX_JSON_DEPTH 64              /* nesting per JSON-LD block */
 #define EXTRACT_DEFAULT_MAX_LINKS 10000
 
+struct rule;
+
 struct extract_opts {
-	unsigned flags;                 /* EXTRACT_* or'ed; 0 = all */
+	unsigned flags;                 /* EXTRACT_* or'ed; 0 = all the strategy uses */
 	size_t max_links;               /* 0 = EXTRACT_DEFAULT_MAX_LINKS */
 	const char *default_employer;   /* when the page names none (from the rule) */
 	const char *source_id;          /* copied into each posting's source_id */
+	const struct rule *rule;        /* its strategy and selectors; NULL = generic
+					   (JSON-LD, then microdata).  Borrowed. */
 };
 
 struct page_result {
@@ -46,6 +51,13 @@ struct page_result {
 
 /*
  * Extract postings and links from html[0..len), fetched from page_url.
+ *
+ * Which postings: opts->rule's strategy decides (rules/README.md):
+ * "jsonld" (and no rule) reads JSON-LD, then microdata; "microdata" only
+ * microdata; "selectors" only the rule's CSS selectors (see below).  The
+ * ATS strategies read their feed with feed_extract() (spider/feeds.h); a
+ * page of such a source is read like "jsonld".  A non-zero opts->flags
+ * narrows this further (EXTRACT_LINKS alone: links only).
  *
  * JSON-LD: every <script type="application/ld+json"> (type compared
  * case-insensitively, parameters and whitespace tolerated; a BOM, an HTML
@@ -80,6 +92,20 @@ struct page_result {
  * workHours (-> hours), educationRequirements (text or
  * EducationalOccupationalCredential.credentialCategory).
  *
+ * Selectors: with `listing` or `item` in the rule, each item (the `item`
+ * matches inside each `listing` match, or in the page; with `listing`
+ * alone, each element child of a listing) with a `title` is a posting;
+ * its fields are read inside it, and its url, when `url` is not given or
+ * matches nothing, is the item's own href or its first link.  Otherwise the page is one posting (a detail
+ * page) when `title` matches.  A field's value is the first match's text
+ * (one line; the description keeps paragraphs), or its `attr`, cut to
+ * the `regex`'s capture; dates also come from a <time datetime> or a
+ * `content` attribute.  The values are mapped like the JSON-LD
+ * properties they stand for (title, url, jobLocation, datePosted,
+ * validThrough, employmentType - only a recognised term -, baseSalary,
+ * workHours).  Items or pages without a title are skipped with a
+ * warning.  extraction is "selectors".
+ *
  * Links come from the same parse; at most opts->max_links, with a warning
  * when more were dropped.  Only http(s) links are kept.
  *
@@ -91,6 +117,19 @@ struct page_result {
  */
 enum tj_code extract_page(const char *html, size_t len, const char *page_url,
 			  const struct extract_opts *opts, struct page_result *out) TJ_WUR;
+
+/*
+ * Map one schema.org JobPosting object built by another reader (the ATS
+ * feeds, spider/feeds.c) into *p, exactly as a JSON-LD posting found on a
+ * page at base_url would be (see extract_page for the properties read).
+ * p is initialised here; on error it is left released.  Warnings (a
+ * description too large to parse) are appended to warnings (a JSON
+ * array).  opts may be NULL.  TJ_EINVAL when base_url is not an http(s)
+ * URL; TJ_ENOMEM.
+ */
+enum tj_code extract_jobposting(const json_t *obj, const char *base_url,
+				const struct extract_opts *opts, const char *extraction,
+				json_t *warnings, struct posting *p) TJ_WUR;
 
 /* Free everything a page_result holds and zero it; NULL is a no-op. */
 void page_result_release(struct page_result *r);

@@ -40,6 +40,7 @@ struct fetcher {
 	/* per-transfer state, reset by fetch_url */
 	struct fetch_response *resp;
 	const char *const *accept;
+	size_t max_body;                /* this transfer's cap */
 	bool checked, discard, bad_type, too_big, refused_addr;
 	size_t discarded;
 };
@@ -211,7 +212,7 @@ static size_t on_write(char *data, size_t size, size_t n, void *ud)
 	if (f->discard) {
 		/* error pages are dropped, but an endless one must still end */
 		f->discarded += len;
-		if (f->discarded > f->cfg.max_body) {
+		if (f->discarded > f->max_body) {
 			f->too_big = true;
 			return 0;
 		}
@@ -415,7 +416,8 @@ enum tj_code fetch_url(struct fetcher *f, const struct fetch_request *req, struc
 	double secs = 0;
 
 	memset(resp, 0, sizeof(*resp));
-	buf_init(&resp->body, f->cfg.max_body);
+	f->max_body = req->max_body ? req->max_body : f->cfg.max_body;
+	buf_init(&resp->body, f->max_body);
 	resp->retry_after_s = -1;
 	f->resp = resp;
 	f->accept = req->accept ? req->accept : html_types;
@@ -497,7 +499,7 @@ enum tj_code fetch_url(struct fetcher *f, const struct fetch_request *req, struc
 			 resp->content_type ? resp->content_type : "");
 	} else if (f->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		set_kind(resp, FETCH_TOO_BIG);
-		snprintf(resp->error, sizeof(resp->error), "body larger than %zu bytes", f->cfg.max_body);
+		snprintf(resp->error, sizeof(resp->error), "body larger than %zu bytes", f->max_body);
 	} else if (f->refused_addr) {
 		set_kind(resp, FETCH_FORBIDDEN_ADDR);
 	} else if (cc == CURLE_ABORTED_BY_CALLBACK) {

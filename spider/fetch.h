@@ -59,6 +59,8 @@ struct fetch_request {
 	const char *last_modified;      /* send If-Modified-Since; may be NULL */
 	const char *const *accept;      /* NULL-terminated content-type prefixes; NULL = HTML */
 	bool follow_redirects;          /* follow up to 5 (robots.txt) */
+	size_t max_body;                /* body cap (decoded) for this request; 0 = the
+					   fetcher's max_body (ATS feeds are larger than pages) */
 };
 
 struct fetch_response {

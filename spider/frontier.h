@@ -28,6 +28,7 @@ struct robots;
 enum item_kind { ITEM_PAGE, ITEM_ROBOTS };
 
 #define ITEM_F_SITEMAP 1u      /* fetch as a sitemap, not as a page */
+#define ITEM_F_FEED 2u         /* fetch as the source's ATS feed (spider/feeds.h) */
 
 struct frontier_item {
 	enum item_kind kind;

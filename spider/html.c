@@ -24,12 +24,20 @@
  * produces exactly one separator and none at the ends.  This is the
  * approach of lynx-style dumpers, reduced to what job descriptions need.
  *
+ * Fragments.  A JSON-LD description is HTML too, and parsing it with
+ * gumbo costs about as much again as the page it came from.  Fragments
+ * of common, well-nested formatting markup are tokenized directly into
+ * the same text state the tree walk uses (fast_fragment); everything the
+ * fast path cannot be sure gumbo would build the obvious tree for goes to
+ * gumbo.  tests/fuzz/fuzz_fragment.c checks that both give the same text.
+ *
  * Limits: HTML_MAX_INPUT bytes, HTML_MAX_DEPTH nesting, HTML_TEXT_MAX
  * bytes of text per call (callers may ask for less).
  */
 #include "html.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +89,49 @@ static bool in_list(const char *name, const char *const *list)
 	return false;
 }
 
+/* What the model needs to know about a tag name, from the lists above. */
+#define T_VOID 1u
+#define T_OPTIONAL_END 2u
+#define T_RAW_TEXT 4u
+#define T_BREAKOUT 8u
+#define T_INTEGRATION 16u
+
+/* The same per GumboTag: a lookup instead of ~50 strcmp()s per tag. */
+static uint8_t tag_flags[GUMBO_TAG_LAST + 1];
+static pthread_once_t tag_flags_once = PTHREAD_ONCE_INIT;
+
+static unsigned list_flags(const char *name)
+{
+	return (in_list(name, void_tags) ? T_VOID : 0) |
+	       (in_list(name, optional_end_tags) ? T_OPTIONAL_END : 0) |
+	       (in_list(name, raw_text_tags) ? T_RAW_TEXT : 0) |
+	       (in_list(name, breakout_tags) ? T_BREAKOUT : 0) |
+	       (in_list(name, integration_tags) ? T_INTEGRATION : 0);
+}
+
+static void init_tag_flags(void)
+{
+	const char *const *lists[] = { void_tags, optional_end_tags, raw_text_tags, breakout_tags,
+				       integration_tags };
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		for (const char *const *n = lists[l]; *n; n++) {
+			GumboTag t = gumbo_tag_enum(*n);
+
+			if (t != GUMBO_TAG_UNKNOWN)
+				tag_flags[t] = (uint8_t)list_flags(*n);
+		}
+	}
+}
+
+/* Flags of a (lowercase) name whose gumbo tag is t. */
+static unsigned name_flags(const char *name, GumboTag t)
+{
+	if (t != GUMBO_TAG_UNKNOWN && (unsigned)t <= GUMBO_TAG_LAST)
+		return tag_flags[t];
+	return list_flags(name);        /* names gumbo does not know: rare */
+}
+
 /* One open element in the model: a name id and its namespace. */
 struct dstack_entry {
 	uint16_t id;
@@ -99,9 +150,12 @@ struct depth_model {
 	size_t n_names;
 };
 
-static uint16_t name_id(struct depth_model *m, const char *name)
+/* Known tags are their GumboTag; other names are interned after those. */
+static uint16_t name_id(struct depth_model *m, const char *name, GumboTag t)
 {
-	for (size_t i = 0; i < m->n_names; i++)
+	if (t != GUMBO_TAG_UNKNOWN && (unsigned)t <= GUMBO_TAG_LAST)
+		return (uint16_t)t;
+	for (size_t i = GUMBO_TAG_LAST + 1; i < m->n_names; i++)
 		if (!strcmp(m->names[i], name))
 			return (uint16_t)i;
 	if (m->n_names == DEPTH_NAMES - 1)
@@ -136,14 +190,22 @@ static void model_pop(struct depth_model *m)
 	m->on_stack[m->stack[m->depth].id]--;
 }
 
-/* The end of s[i..len) after the first occurrence of pat, or len. */
+/* The end of s[i..len) after the first occurrence of pat (compared
+ * ignoring case; its first character is not a letter), or len. */
 static size_t skip_past(const char *s, size_t len, size_t i, const char *pat)
 {
 	size_t pl = strlen(pat);
 
-	for (; i + pl <= len; i++)
+	while (i + pl <= len) {
+		const char *c = memchr(s + i, pat[0], len - i - pl + 1);
+
+		if (!c)
+			break;
+		i = (size_t)(c - s);
 		if (!strncasecmp(s + i, pat, pl))
 			return i + pl;
+		i++;
+	}
 	return len;
 }
 
@@ -199,7 +261,9 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 	out->work = max_work + 1;
 	if (!m)
 		return;
+	pthread_once(&tag_flags_once, init_tag_flags);
 	m->limit = limit;
+	m->n_names = GUMBO_TAG_LAST + 1;
 	m->stack = calloc(limit + 1, sizeof(*m->stack));
 	if (!m->stack) {
 		free(m);
@@ -210,6 +274,8 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 		char name[DEPTH_NAME_LEN];
 		size_t n = 0;
 		bool close = false, self_closing;
+		GumboTag t;
+		unsigned fl;
 
 		if (!lt)
 			break;
@@ -244,10 +310,11 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 			i++;
 		}
 		name[n] = '\0';
+		t = gumbo_tagn_enum(name, (unsigned)n);
 		i = skip_attributes(s, len, i, &self_closing);
 		work += m->depth;
 		if (close) {
-			uint16_t id = name_id(m, name);
+			uint16_t id = name_id(m, name, t);
 
 			/* like gumbo: pop to the matching element, ignore strays */
 			if (m->on_stack[id])
@@ -257,23 +324,24 @@ void html_estimate(const char *s, size_t len, size_t limit, size_t max_work,
 				model_pop(m);
 			continue;
 		}
-		if (!strcmp(name, "plaintext") && !model_in_foreign(m))
+		fl = name_flags(name, t);
+		if (t == GUMBO_TAG_PLAINTEXT && !model_in_foreign(m))
 			break;
-		if (model_in_foreign(m) && in_list(name, breakout_tags))
+		if (model_in_foreign(m) && (fl & T_BREAKOUT))
 			while (model_in_foreign(m))
 				model_pop(m);
-		if (model_in_foreign(m) || !strcmp(name, "svg") || !strcmp(name, "math")) {
+		if (model_in_foreign(m) || t == GUMBO_TAG_SVG || t == GUMBO_TAG_MATH) {
 			if (!self_closing &&
-			    !model_push(m, name_id(m, name), true, in_list(name, integration_tags)))
+			    !model_push(m, name_id(m, name, t), true, fl & T_INTEGRATION))
 				max = m->depth;
-		} else if (in_list(name, raw_text_tags)) {
+		} else if (fl & T_RAW_TEXT) {
 			char end[DEPTH_NAME_LEN + 2] = "</";
 
 			memcpy(end + 2, name, n + 1);
 			i = skip_past(s, len, i, end);
-		} else if (!in_list(name, void_tags) && !in_list(name, optional_end_tags)) {
+		} else if (!(fl & (T_VOID | T_OPTIONAL_END))) {
 			/* a self-closing flag on an HTML element is ignored by the parser */
-			model_push(m, name_id(m, name), false, false);
+			model_push(m, name_id(m, name, t), false, false);
 		}
 		if (m->depth > max)
 			max = m->depth;
@@ -725,6 +793,20 @@ static void utf8_trim_partial(char *s, size_t *n)
 	s[*n] = '\0';
 }
 
+/* The text collected in t, finished: cut cleanly, handed to *out. */
+static enum tj_code text_result(struct text_state *t, char **out)
+{
+	if (t->full && t->out.data)
+		utf8_trim_partial(t->out.data, &t->out.len);
+	/* a cut can leave a separator at the end */
+	while (t->out.len && (t->out.data[t->out.len - 1] == ' ' || t->out.data[t->out.len - 1] == '\n'))
+		t->out.data[--t->out.len] = '\0';
+	*out = buf_detach(&t->out, NULL);
+	if (!*out)
+		return tj_error(TJ_ENOMEM, "out of memory extracting text");
+	return TJ_OK;
+}
+
 enum tj_code html_node_text(const GumboNode *node, unsigned flags, size_t cap, char **out)
 {
 	struct text_state t;
@@ -743,15 +825,7 @@ enum tj_code html_node_text(const GumboNode *node, unsigned flags, size_t cap, c
 		buf_release(&t.out);
 		return rc;
 	}
-	if (t.full && t.out.data)
-		utf8_trim_partial(t.out.data, &t.out.len);
-	/* a cut can leave a separator at the end */
-	while (t.out.len && (t.out.data[t.out.len - 1] == ' ' || t.out.data[t.out.len - 1] == '\n'))
-		t.out.data[--t.out.len] = '\0';
-	*out = buf_detach(&t.out, NULL);
-	if (!*out)
-		return tj_error(TJ_ENOMEM, "out of memory extracting text");
-	return TJ_OK;
+	return text_result(&t, out);
 }
 
 /* Tags that make a string "clearly HTML". */
@@ -803,12 +877,403 @@ static bool has_tags(const char *s, size_t len)
 	return false;
 }
 
-static enum tj_code fragment_text(const char *html, size_t len, unsigned flags, char **out)
+/* ---- fragments ---- */
+
+/*
+ * The fast path for a fragment.  Most fragments we see are JSON-LD
+ * descriptions made of a few formatting tags (<p>, <ul><li>, <strong>,
+ * <br>), and building a gumbo tree for each costs about as much as
+ * parsing the page they came from.  This tokenizer feeds the text_state
+ * of the tree walk directly, the way text_enter/text_leave would see the
+ * tree - but only for input it is sure gumbo would build that same tree
+ * for: known tags, properly nested (no implied end tags, no adoption
+ * agency, no foster parenting), no <p> left open under a block, simple
+ * character references, valid UTF-8.  Anything else makes it give up
+ * (FAST_NO) and the caller parses with gumbo.  The two are compared on
+ * every fragment of the test data and by the differential fuzzer
+ * (tests/fuzz/fuzz_fragment.c).
+ */
+enum fast { FAST_NO, FAST_DONE, FAST_ERR };
+
+#define FAST_MAX_DEPTH 128
+
+/* The tags the fast path knows, with how gumbo's tree builder treats them. */
+#define F_BLOCK 1u      /* closes an open <p> when it starts */
+#define F_INLINE 2u     /* a formatting or phrasing element */
+#define F_VOIDTAG 4u    /* no end tag */
+#define F_HEADING 8u
+#define F_LIST 16u      /* ul, ol: li's parent */
+
+static const struct {
+	const char *name;
+	GumboTag tag;
+	unsigned flags;
+} fast_tags[] = {
+	{ "a", GUMBO_TAG_A, F_INLINE }, { "abbr", GUMBO_TAG_ABBR, F_INLINE },
+	{ "b", GUMBO_TAG_B, F_INLINE }, { "cite", GUMBO_TAG_CITE, F_INLINE },
+	{ "code", GUMBO_TAG_CODE, F_INLINE }, { "em", GUMBO_TAG_EM, F_INLINE },
+	{ "i", GUMBO_TAG_I, F_INLINE }, { "mark", GUMBO_TAG_MARK, F_INLINE },
+	{ "q", GUMBO_TAG_Q, F_INLINE }, { "s", GUMBO_TAG_S, F_INLINE },
+	{ "small", GUMBO_TAG_SMALL, F_INLINE }, { "span", GUMBO_TAG_SPAN, F_INLINE },
+	{ "strong", GUMBO_TAG_STRONG, F_INLINE }, { "sub", GUMBO_TAG_SUB, F_INLINE },
+	{ "sup", GUMBO_TAG_SUP, F_INLINE }, { "u", GUMBO_TAG_U, F_INLINE },
+	{ "br", GUMBO_TAG_BR, F_VOIDTAG }, { "hr", GUMBO_TAG_HR, F_VOIDTAG | F_BLOCK },
+	{ "p", GUMBO_TAG_P, F_BLOCK }, { "div", GUMBO_TAG_DIV, F_BLOCK },
+	{ "ul", GUMBO_TAG_UL, F_BLOCK | F_LIST }, { "ol", GUMBO_TAG_OL, F_BLOCK | F_LIST },
+	{ "li", GUMBO_TAG_LI, 0 },
+	{ "h1", GUMBO_TAG_H1, F_BLOCK | F_HEADING }, { "h2", GUMBO_TAG_H2, F_BLOCK | F_HEADING },
+	{ "h3", GUMBO_TAG_H3, F_BLOCK | F_HEADING }, { "h4", GUMBO_TAG_H4, F_BLOCK | F_HEADING },
+	{ "h5", GUMBO_TAG_H5, F_BLOCK | F_HEADING }, { "h6", GUMBO_TAG_H6, F_BLOCK | F_HEADING },
+	{ "blockquote", GUMBO_TAG_BLOCKQUOTE, F_BLOCK }, { "section", GUMBO_TAG_SECTION, F_BLOCK },
+	{ "article", GUMBO_TAG_ARTICLE, F_BLOCK }, { "header", GUMBO_TAG_HEADER, F_BLOCK },
+	{ "footer", GUMBO_TAG_FOOTER, F_BLOCK },
+};
+
+/* Named references the fast path decodes (with ';'); others go to gumbo. */
+static const struct {
+	const char *name;
+	const char *utf8;
+} fast_refs[] = {
+	{ "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
+	{ "nbsp", "\xc2\xa0" }, { "euro", "\xe2\x82\xac" }, { "ndash", "\xe2\x80\x93" },
+	{ "mdash", "\xe2\x80\x94" }, { "hellip", "\xe2\x80\xa6" }, { "bull", "\xe2\x80\xa2" },
+	{ "middot", "\xc2\xb7" }, { "lsquo", "\xe2\x80\x98" }, { "rsquo", "\xe2\x80\x99" },
+	{ "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" }, { "copy", "\xc2\xa9" },
+	{ "reg", "\xc2\xae" }, { "trade", "\xe2\x84\xa2" }, { "eacute", "\xc3\xa9" },
+	{ "egrave", "\xc3\xa8" }, { "ecirc", "\xc3\xaa" }, { "euml", "\xc3\xab" },
+	{ "aacute", "\xc3\xa1" }, { "agrave", "\xc3\xa0" }, { "auml", "\xc3\xa4" },
+	{ "iuml", "\xc3\xaf" }, { "oacute", "\xc3\xb3" }, { "ouml", "\xc3\xb6" },
+	{ "uuml", "\xc3\xbc" }, { "Auml", "\xc3\x84" }, { "Ouml", "\xc3\x96" },
+	{ "Uuml", "\xc3\x9c" }, { "szlig", "\xc3\x9f" }, { "ccedil", "\xc3\xa7" },
+};
+
+struct fast_state {
+	struct text_state *t;
+	struct buf text;                /* the current text run, references decoded */
+	GumboTag stack[FAST_MAX_DEPTH];
+	unsigned flags[FAST_MAX_DEPTH];
+	size_t depth;
+	size_t open_p, open_a, open_heading;
+};
+
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			   (c & 0xf8) == 0xf0 ? 4 : 0;
+
+		if (!k || i + k > n || (k == 2 && c < 0xc2))
+			return false;
+		for (size_t j = 1; j < k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return false;
+		if ((k == 3 && ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0))) ||
+		    (k == 4 && ((c == 0xf0 && s[i + 1] < 0x90) || c > 0xf4 || (c == 0xf4 && s[i + 1] >= 0x90))))
+			return false;
+		/* controls and noncharacters: gumbo's preprocessing reports or
+		 * replaces some; not worth modelling */
+		if ((k == 1 && ((c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7f)) ||
+		    (k == 2 && c == 0xc2 && s[i + 1] < 0xa0) ||
+		    (k == 3 && c == 0xef && s[i + 1] == 0xb7 && s[i + 2] >= 0x90 && s[i + 2] <= 0xaf) ||
+		    (k >= 3 && s[i + k - 2] == 0xbf && s[i + k - 1] >= 0xbe &&
+		     (k == 3 ? c == 0xef : (s[i + 1] & 0x0f) == 0x0f)))
+			return false;
+		i += k;
+	}
+	return true;
+}
+
+/* Append a numeric reference's character; false when gumbo would replace it. */
+static bool add_codepoint(struct buf *b, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+	    (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
+		return false;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return buf_add(b, u, n) == TJ_OK;
+}
+
+/* A character reference at *p ('&'): decoded into b; false to give up. */
+static bool fast_ref(const char **p, struct buf *b)
+{
+	const char *s = *p + 1;
+
+	if (*s == '#') {
+		unsigned long cp = 0;
+		int digits = 0;
+		bool hex = s[1] == 'x' || s[1] == 'X';
+
+		for (s += hex ? 2 : 1; hex ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s); s++) {
+			if (++digits > 7)
+				return false;
+			cp = cp * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)*s) ? *s - '0'
+							       : tolower((unsigned char)*s) - 'a' + 10);
+		}
+		if (!digits || *s != ';' || !add_codepoint(b, cp))
+			return false;
+		*p = s + 1;
+		return true;
+	}
+	if (!isalnum((unsigned char)*s)) {
+		*p = s;         /* a lone '&' is text */
+		return buf_addc(b, '&') == TJ_OK;
+	}
+	for (size_t i = 0; i < sizeof(fast_refs) / sizeof(fast_refs[0]); i++) {
+		size_t n = strlen(fast_refs[i].name);
+
+		if (!strncmp(s, fast_refs[i].name, n) && s[n] == ';') {
+			*p = s + n + 1;
+			return buf_adds(b, fast_refs[i].utf8) == TJ_OK;
+		}
+	}
+	return false;   /* other names, or a reference without ';' (legacy forms) */
+}
+
+/* Hand the collected text to the text_state. */
+static bool fast_flush(struct fast_state *f)
+{
+	if (!f->text.len)
+		return true;
+	add_text(f->t, buf_str(&f->text));
+	buf_reset(&f->text);
+	return !f->t->rc;
+}
+
+/* The element enters or leaves, as text_enter/text_leave would see it. */
+static void fast_enter(struct fast_state *f, GumboTag tag)
+{
+	struct text_state *t = f->t;
+
+	switch (tag) {
+	case GUMBO_TAG_BR:
+		brk(t, t->pending >= BRK_LINE ? BRK_PARA : BRK_LINE);
+		return;
+	case GUMBO_TAG_HR:
+		brk(t, BRK_PARA);
+		return;
+	case GUMBO_TAG_LI:
+		brk(t, BRK_LINE);
+		t->marker = true;
+		t->li_depth++;
+		return;
+	default:
+		if (is_block(tag))
+			block_break(t);
+	}
+}
+
+static void fast_leave(struct fast_state *f, GumboTag tag)
+{
+	struct text_state *t = f->t;
+
+	if (tag == GUMBO_TAG_LI) {
+		t->li_depth--;
+		t->marker = false;
+		brk(t, BRK_LINE);
+	} else if (is_block(tag)) {
+		block_break(t);
+	}
+}
+
+static void fast_pop(struct fast_state *f)
+{
+	GumboTag tag = f->stack[--f->depth];
+
+	f->open_p -= tag == GUMBO_TAG_P;
+	f->open_a -= tag == GUMBO_TAG_A;
+	f->open_heading -= (f->flags[f->depth] & F_HEADING) != 0;
+	fast_leave(f, tag);
+}
+
+/* A tag at *p ('<' then a letter or '/'); false to give up. */
+static bool fast_tag(struct fast_state *f, const char **p)
+{
+	const char *s = *p + 1, *name;
+	bool end = *s == '/', self_closing = false;
+	size_t n = 0, k;
+	unsigned fl;
+	GumboTag tag;
+
+	if (end)
+		s++;
+	name = s;
+	while (isalnum((unsigned char)s[n]))
+		n++;
+	if (!n)
+		return false;
+	for (k = 0; k < sizeof(fast_tags) / sizeof(fast_tags[0]); k++)
+		if (strlen(fast_tags[k].name) == n && !strncasecmp(name, fast_tags[k].name, n))
+			break;
+	if (k == sizeof(fast_tags) / sizeof(fast_tags[0]))
+		return false;
+	tag = fast_tags[k].tag;
+	fl = fast_tags[k].flags;
+	s += n;
+	/* the tokenizer's tag name runs to white space, '/' or '>': "<p-x>" is another tag */
+	if (!*s || !strchr(" \t\n\f/>", *s))
+		return false;
+	/* attributes, as the tokenizer reads them; hidden and style could hide text */
+	for (;;) {
+		const char *an;
+		size_t al;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\f')
+			s++;
+		if (*s == '>')
+			break;
+		if (*s == '/' && s[1] == '>') {
+			self_closing = true;
+			s++;
+			break;
+		}
+		if (!*s || *s == '/' || *s == '<' || *s == '"' || *s == '\'' || *s == '=' || *s == '\r')
+			return false;
+		an = s;
+		while (*s && !strchr(" \t\n\f\r/>=\"'<", *s))
+			s++;
+		al = (size_t)(s - an);
+		if ((al == 6 && !strncasecmp(an, "hidden", 6)) || (al == 5 && !strncasecmp(an, "style", 5)))
+			return false;
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\f')
+			s++;
+		if (*s != '=')
+			continue;
+		s++;
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\f')
+			s++;
+		if (*s == '"' || *s == '\'') {
+			const char *q = strchr(s + 1, *s);
+
+			if (!q)
+				return false;
+			s = q + 1;
+			/* the tokenizer wants white space or the end of the tag next */
+			if (*s && !strchr(" \t\n\f/>", *s))
+				return false;
+		} else {
+			while (*s && !strchr(" \t\n\f\r>\"'<=`", *s))
+				s++;
+			if (*s && !strchr(" \t\n\f>", *s))
+				return false;
+		}
+	}
+	*p = s + 1;
+	if (end) {
+		/* only the element on top may end: nothing implied, nothing misnested */
+		if (self_closing || (fl & F_VOIDTAG) || !f->depth || f->stack[f->depth - 1] != tag)
+			return false;
+		fast_pop(f);
+		return true;
+	}
+	if (((fl & F_BLOCK) && f->open_p) || (tag == GUMBO_TAG_A && f->open_a) ||
+	    ((fl & F_HEADING) && f->depth && (f->flags[f->depth - 1] & F_HEADING)))
+		return false;   /* gumbo would close or reparent something */
+	if (tag == GUMBO_TAG_LI && !(f->depth && (f->flags[f->depth - 1] & F_LIST)))
+		return false;
+	fast_enter(f, tag);
+	if (fl & F_VOIDTAG)
+		return true;
+	if (f->depth == FAST_MAX_DEPTH)
+		return false;
+	f->stack[f->depth] = tag;
+	f->flags[f->depth] = fl;
+	f->depth++;
+	f->open_p += tag == GUMBO_TAG_P;
+	f->open_a += tag == GUMBO_TAG_A;
+	f->open_heading += (fl & F_HEADING) != 0;
+	return true;
+}
+
+static enum fast fast_fragment(const char *z, size_t len, unsigned flags, struct text_state *t)
+{
+	struct fast_state f;
+	const char *p = z;
+	enum fast res = FAST_NO;
+
+	if (len > HTML_MAX_INPUT || !utf8_valid((const unsigned char *)z, len))
+		return FAST_NO;
+	memset(&f, 0, sizeof(f));
+	f.t = t;
+	t->flags = flags;
+	buf_init(&f.text, len + 1);
+	while (*p) {
+		if (*p == '<') {
+			if (!isalpha((unsigned char)p[1]) && p[1] != '/' && p[1] != '!' && p[1] != '?') {
+				if (buf_addc(&f.text, *p++))
+					goto out;
+				continue;
+			}
+			if (p[1] == '!' || p[1] == '?' || !fast_flush(&f) || !fast_tag(&f, &p))
+				goto out;
+		} else if (*p == '&') {
+			if (!fast_ref(&p, &f.text))
+				goto out;
+		} else if (*p == '\r') {
+			/* input preprocessing: CR LF and a lone CR are one LF */
+			p += p[1] == '\n' ? 2 : 1;
+			if (buf_addc(&f.text, '\n'))
+				goto out;
+		} else {
+			size_t run = strcspn(p, "<&\r");
+
+			if (buf_add(&f.text, p, run))
+				goto out;
+			p += run;
+		}
+	}
+	if (!fast_flush(&f))
+		goto out;
+	while (f.depth)         /* end of input closes what is open */
+		fast_pop(&f);
+	res = t->rc ? FAST_ERR : FAST_DONE;
+out:
+	buf_release(&f.text);
+	return res;
+}
+
+/* Text of one fragment (NUL-terminated, len bytes): fast path, else gumbo. */
+static enum tj_code fragment_text(const char *html, size_t len, unsigned flags, bool fast, char **out)
 {
 	GumboOutput *doc = NULL;
 	enum tj_code rc;
 
 	*out = NULL;
+	if (fast) {
+		struct text_state t;
+		enum fast r;
+
+		memset(&t, 0, sizeof(t));
+		t.cap = HTML_TEXT_MAX;
+		buf_init(&t.out, t.cap + 8);
+		r = fast_fragment(html, len, flags, &t);
+		if (r == FAST_DONE)
+			return text_result(&t, out);
+		buf_release(&t.out);
+		if (r == FAST_ERR)
+			return tj_error(TJ_ENOMEM, "out of memory extracting text");
+	}
 	if ((rc = html_parse(html, len, &doc)))
 		return rc;
 	rc = html_node_text(doc->document, flags, 0, out);
@@ -816,7 +1281,7 @@ static enum tj_code fragment_text(const char *html, size_t len, unsigned flags, 
 	return rc;
 }
 
-enum tj_code html_fragment_text(const char *html, size_t len, char **out)
+static enum tj_code fragment_text_all(const char *html, size_t len, bool fast, char **out)
 {
 	enum tj_code rc;
 	char *z;
@@ -830,12 +1295,13 @@ enum tj_code html_fragment_text(const char *html, size_t len, char **out)
 	z = strndup(html, len);
 	if (!z)
 		return tj_error(TJ_ENOMEM, "out of memory extracting text");
-	rc = fragment_text(z, len, has_tags(z, len) ? 0 : HTML_TEXT_LINES, out);
+	len = strlen(z);
+	rc = fragment_text(z, len, has_tags(z, len) ? 0 : HTML_TEXT_LINES, fast, out);
 	free(z);
 	for (int round = 0; !rc && round < 2 && html_looks_like_markup(*out); round++) {
 		char *again = NULL;
 
-		rc = fragment_text(*out, strlen(*out), 0, &again);
+		rc = fragment_text(*out, strlen(*out), 0, fast, &again);
 		free(*out);
 		*out = again;
 	}
@@ -844,6 +1310,16 @@ enum tj_code html_fragment_text(const char *html, size_t len, char **out)
 		*out = NULL;
 	}
 	return rc;
+}
+
+enum tj_code html_fragment_text(const char *html, size_t len, char **out)
+{
+	return fragment_text_all(html, len, true, out);
+}
+
+enum tj_code html_fragment_text_tree(const char *html, size_t len, char **out)
+{
+	return fragment_text_all(html, len, false, out);
 }
 
 char *html_to_text(const char *html, size_t len)

@@ -95,8 +95,15 @@ enum tj_code html_node_text(const GumboNode *node, unsigned flags, size_t cap, c
 char *html_to_text(const char *html, size_t len);
 
 /* The same, returning the error code: TJ_ENOMEM, or TJ_ETOOBIG for a
- * fragment html_parse() refuses.  *out is malloc'd, the caller's. */
+ * fragment html_parse() refuses.  *out is malloc'd, the caller's.
+ * Fragments of common, well-nested formatting markup (the usual JSON-LD
+ * description) are converted without building a gumbo tree, to the same
+ * text; anything else is parsed with gumbo. */
 enum tj_code html_fragment_text(const char *html, size_t len, char **out) TJ_WUR;
+
+/* html_fragment_text() always through a gumbo tree: the reference its
+ * fast path is tested against (tests, fuzz_fragment). */
+enum tj_code html_fragment_text_tree(const char *html, size_t len, char **out) TJ_WUR;
 
 /* Does s contain something that is clearly an HTML tag ("<p>", "</div",
  * "<br/>") or an entity-escaped one ("&lt;p&gt;")?  Used to decide the

@@ -5,9 +5,9 @@
  * How it works.  Free text is searched with PCRE2 patterns compiled once
  * (pthread_once) with PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS and
  * PCRE2_MATCH_INVALID_UTF, so "MÄRZ" matches "märz" and a page with broken
- * UTF-8 is matched, not rejected; and JIT-compiled when pcre2 has a JIT
- * (about 4x faster on descriptions; a JIT stack overflow, which these
- * linear patterns should never reach, reads as "no match").  Match data is per call, so the
+ * UTF-8 is matched, not rejected, and JIT-compiled where pcre2 can (the
+ * searches over long descriptions dominate extraction time otherwise; a
+ * match that overflows the JIT's stack is rerun by the interpreter).  Match data is per call, so the
  * compiled patterns are shared read-only by the crawler's threads; one
  * read-only match context caps backtracking on hostile text.  Where a
  * pattern only finds candidates (salaries, hours), C code weighs them: the
@@ -234,7 +234,8 @@ static void init_patterns(void)
 				 (size_t)off, (const char *)msg);
 			return;
 		}
-		/* 3-10x faster; without JIT support pcre2_match() interprets */
+		/* JIT makes the searches over long descriptions 3-5x faster; without
+		 * it (no JIT support, out of executable memory) pcre2 interprets */
 		(void)pcre2_jit_compile(pats[i], PCRE2_JIT_COMPLETE);
 	}
 	mctx = pcre2_match_context_create(NULL);
@@ -444,6 +445,10 @@ static bool search(struct match *m, enum pat p, const char *s, size_t len, size_
 	if (start > len)
 		return false;
 	m->n = pcre2_match(pats[p], (PCRE2_SPTR)s, len, start, 0, m->md, mctx);
+	/* the JIT's machine stack (32 KiB, no per-thread stack is assigned
+	 * since mctx is shared) ran out: the interpreter uses the heap */
+	if (m->n == PCRE2_ERROR_JIT_STACKLIMIT)
+		m->n = pcre2_match(pats[p], (PCRE2_SPTR)s, len, start, PCRE2_NO_JIT, m->md, mctx);
 	return m->n > 0;
 }
 
@@ -475,6 +480,21 @@ static bool find(enum pat p, const char *s, size_t len, size_t *at)
 		*at = m.ov[0];
 	match_release(&m);
 	return ok;
+}
+
+/*
+ * Does the searched part of s hold an ASCII digit?  Every salary and
+ * hours pattern needs one (a non-ASCII \d would not parse as a number
+ * anyway), so text without any skips a dozen regex scans.
+ */
+static bool has_digit(const char *s)
+{
+	size_t n = strnlen(s, NORM_MAX_TEXT);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return true;
+	return false;
 }
 
 static size_t text_len(const char *s)
@@ -1129,7 +1149,7 @@ bool normalize_salary(const char *text, struct salary *out)
 	out->currency[0] = out->period[0] = '\0';
 	out->period_inferred = false;
 	out->start = out->end = 0;
-	if (!text || !ready() || !match_init(&m))
+	if (!text || !has_digit(text) || !ready() || !match_init(&m))
 		return false;
 	len = text_len(text);
 	memset(&best, 0, sizeof(best));
@@ -1193,7 +1213,7 @@ bool normalize_hours(const char *text, double *min, double *max)
 	double bmin = NAN, bmax = NAN;
 
 	*min = *max = NAN;
-	if (!text || !ready() || !match_init(&m))
+	if (!text || !has_digit(text) || !ready() || !match_init(&m))
 		return false;
 	if (!match_init(&w)) {
 		match_release(&m);

@@ -42,10 +42,14 @@
  * `rules check` loads each file on its own so one run reports every broken
  * file; `rules check --page` classifies a URL against a rule (start URL,
  * follow, detail, as rules/README.md defines them) and hands the saved page
- * to the extractor (NEEDSWORK(extract) in show_extraction()).
+ * to the extractor (or an ATS rule's saved feed to feed_extract()), then
+ * prints each posting field by field.
  *
- * Limits: a rule file is at most RULE_MAX_BYTES (1 MiB).  Selector CSS is
- * only checked for being non-empty here; spider/select.c parses it.  The
+ * Selectors are compiled here, once (spider/select.c for the CSS, pcre2 for
+ * a field's regex), and kept in r->sel[] for the extractor; a CSS error is
+ * located at the offending character of the string, like a pattern's.
+ *
+ * Limits: a rule file is at most RULE_MAX_BYTES (1 MiB).  The
  * id/file-name check and --page's URL normalisation are best effort (see
  * normalise_url()).
  */
@@ -65,8 +69,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "extract.h"
+#include "feeds.h"
 #include "log.h"
+#include "normalize.h"
 #include "paths.h"
+#include "select.h"
 
 #define NO_POS ((size_t)-1)
 #define SHOW_MAX 72             /* a user string quoted in a message */
@@ -892,10 +900,19 @@ static const char *const strategies[] = {
 
 static const char *const advertisers[] = { "employer", "agency" };
 
+/* in the order of enum rule_sel_field */
 static const char *const selector_fields[] = {
 	"listing", "item", "title", "url", "location", "description", "date_posted",
 	"valid_through", "employment_type", "salary", "hours",
 };
+
+_Static_assert(sizeof(selector_fields) / sizeof(selector_fields[0]) == RULE_SEL_N,
+	       "selector_fields[] and enum rule_sel_field must agree");
+
+const char *rule_sel_name(enum rule_sel_field f)
+{
+	return (unsigned)f < RULE_SEL_N ? selector_fields[f] : "";
+}
 
 static const char *const selector_spec_keys[] = { "css", "attr", "regex" };
 static const char *const feed_keys[] = { "url", "company" };
@@ -1026,44 +1043,58 @@ static enum tj_code h_strategy(struct loader *ld, const struct path *p, json_t *
 	return get_choice(ld, p, v, "strategy", strategies, N(strategies), &ld->r->strategy);
 }
 
-static enum tj_code check_selector(const struct loader *ld, const struct path *p, json_t *v)
+/* A selector field: a CSS string, or {"css", "attr", "regex"}; compiled into *out. */
+static enum tj_code get_selector(const struct loader *ld, const struct path *p, json_t *v,
+				 struct rule_selector *out)
 {
 	enum tj_code rc;
-	json_t *e;
-	char *tmp = NULL;
+	json_t *e, *css = v;
+	struct path cp = *p;
+	size_t off = 0;
 
-	if (json_is_string(v))
-		return is_blank(json_string_value(v)) ? fail(ld, p, "selector must not be empty") : TJ_OK;
-	if (!json_is_object(v))
-		return wrong_type(ld, p, v, "a CSS selector string or an object {\"css\": ...}");
-	if ((rc = check_keys(ld, p, v, "selector key", selector_spec_keys, N(selector_spec_keys))))
-		return rc;
-	if (!(e = json_object_get(v, "css")))
-		return fail(ld, p, "missing 'css' (the CSS selector)");
-	{
-		struct path q = path_key(p, "css");
-
-		if ((rc = get_string(ld, &q, e, true, &tmp)))
+	if (json_is_object(v)) {
+		if ((rc = check_keys(ld, p, v, "selector key", selector_spec_keys, N(selector_spec_keys))))
 			return rc;
-		free(tmp);
-		tmp = NULL;
+		if (!(css = json_object_get(v, "css")))
+			return fail(ld, p, "missing 'css' (the CSS selector)");
+		cp = path_key(p, "css");
+		if (!json_is_string(css))
+			return wrong_type(ld, &cp, css, "a CSS selector string");
+	} else if (!json_is_string(v)) {
+		return wrong_type(ld, p, v, "a CSS selector string or an object {\"css\": ...}");
 	}
+	if (is_blank(json_string_value(css)))
+		return fail(ld, &cp, "selector must not be empty");
+	if (strlen(json_string_value(css)) != json_string_length(css))
+		return fail(ld, &cp, "selector contains a NUL character");
+	rc = select_compile_at(json_string_value(css), &out->css, &off);
+	if (rc == TJ_ENOMEM)
+		return oom(ld);
+	if (rc) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", tj_errmsg());
+		return fail_at(ld, &cp, 0, rc == TJ_EPARSE ? off : NO_POS,
+			       "selector does not parse: %s", msg);
+	}
+	if (!json_is_object(v))
+		return TJ_OK;
 	if ((e = json_object_get(v, "attr"))) {
 		struct path q = path_key(p, "attr");
 
-		if ((rc = get_string(ld, &q, e, true, &tmp)))
+		if ((rc = get_string(ld, &q, e, true, &out->attr)))
 			return rc;
-		free(tmp);
+		/* HTML attribute names are case-insensitive; gumbo lowercases them */
+		for (char *c = out->attr; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
 	}
 	if ((e = json_object_get(v, "regex"))) {
 		struct path q = path_key(p, "regex");
-		pcre2_code *re = NULL;
 		uint32_t groups = 0;
 
-		if ((rc = compile_pattern(ld, &q, e, &re)))
+		if ((rc = compile_pattern(ld, &q, e, &out->re)))
 			return rc;
-		(void)pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
-		pcre2_code_free(re);
+		(void)pcre2_pattern_info(out->re, PCRE2_INFO_CAPTURECOUNT, &groups);
 		if (groups != 1)
 			return fail(ld, &q, "pattern has %u capture groups; it needs exactly one, around the"
 				    " text to keep (write (?:...) for the others)", (unsigned)groups);
@@ -1083,8 +1114,9 @@ static enum tj_code h_selectors(struct loader *ld, const struct path *p, json_t 
 		return rc;
 	json_object_foreach(v, k, e) {
 		struct path q = path_key(p, k);
+		int f = find_name(k, selector_fields, N(selector_fields));
 
-		if ((rc = check_selector(ld, &q, e)))
+		if ((rc = get_selector(ld, &q, e, &ld->r->sel[f])))
 			return rc;
 	}
 	if (!json_object_get(v, "title"))
@@ -1374,6 +1406,11 @@ void rule_free(struct rule *r)
 	free_strings(r->sitemaps, r->n_sitemaps);
 	free_patterns(r->follow, r->n_follow);
 	free_patterns(r->detail, r->n_detail);
+	for (size_t i = 0; i < RULE_SEL_N; i++) {
+		select_free(r->sel[i].css);
+		free(r->sel[i].attr);
+		pcre2_code_free(r->sel[i].re);
+	}
 	free(r->strategy);
 	free(r->advertiser);
 	free(r->contact);
@@ -1744,36 +1781,143 @@ static void show_match(const char *what, const struct rule_pattern *pats, size_t
 		printf("%s\tno\n", what);
 }
 
+/* One field line: "  name             value" or "(not found)". */
+static void show_field(const char *name, const char *value)
+{
+	printf("  %-16s %s\n", name, value && *value ? value : "(not found)");
+}
+
+/* A description on one line: whitespace runs as one space, cut at ~120 bytes. */
+static void show_description(const char *d)
+{
+	char line[160];
+	size_t o = 0, chars = 0;
+	bool sp = false, cut = false;
+
+	if (!d || !*d) {
+		show_field("description", NULL);
+		return;
+	}
+	for (const char *c = d; *c; c++)
+		chars += ((unsigned char)*c & 0xc0) != 0x80;
+	for (const char *c = d; *c; c++) {
+		if (o >= 120) {
+			cut = true;
+			break;
+		}
+		if (isspace((unsigned char)*c)) {
+			sp = o > 0;
+			continue;
+		}
+		if (sp)
+			line[o++] = ' ';
+		sp = false;
+		line[o++] = *c;
+	}
+	/* do not end inside a UTF-8 sequence */
+	while (o && ((unsigned char)line[o - 1] & 0xc0) == 0x80)
+		o--;
+	if (o && ((unsigned char)line[o - 1] & 0xc0) == 0xc0)
+		o--;
+	line[o] = '\0';
+	printf("  %-16s %s%s (%zu characters)\n", "description", line, cut ? "..." : "", chars);
+}
+
+static void show_posting(size_t k, const struct posting *p)
+{
+	char buf[512];
+
+	printf("posting\t%zu\n", k);
+	show_field("title", p->title);
+	show_field("url", p->url);
+	show_field("employer", p->employer);
+	if (p->location && p->location_raw && strcmp(p->location, p->location_raw)) {
+		snprintf(buf, sizeof(buf), "%s (stated: %s)", p->location, p->location_raw);
+		show_field("location", buf);
+	} else {
+		show_field("location", p->location ? p->location : p->location_raw);
+	}
+	show_field("employment_type", p->employment_type);
+	show_field("date_posted", p->date_posted);
+	show_field("valid_through", p->valid_through);
+	show_description(p->description);
+	if (isnan(p->salary_min) && isnan(p->salary_max)) {
+		show_field("salary", NULL);
+	} else {
+		size_t o = 0;
+
+		if (!isnan(p->salary_min) && !isnan(p->salary_max) && p->salary_min != p->salary_max)
+			append(buf, sizeof(buf), &o, "%g-%g", p->salary_min, p->salary_max);
+		else
+			append(buf, sizeof(buf), &o, "%s%g", isnan(p->salary_min) ? "max. " : "",
+			       isnan(p->salary_min) ? p->salary_max : p->salary_min);
+		if (p->salary_currency)
+			append(buf, sizeof(buf), &o, " %s", p->salary_currency);
+		if (p->salary_period)
+			append(buf, sizeof(buf), &o, " per %s", p->salary_period);
+		if (p->salary_text)
+			append(buf, sizeof(buf), &o, " (\"%s\")", p->salary_text);
+		show_field("salary", buf);
+	}
+	if (isnan(p->hours_min) && isnan(p->hours_max)) {
+		show_field("hours", NULL);
+	} else {
+		if (p->hours_min == p->hours_max || isnan(p->hours_max))
+			snprintf(buf, sizeof(buf), "%g per week", p->hours_min);
+		else
+			snprintf(buf, sizeof(buf), "%g-%g per week", p->hours_min, p->hours_max);
+		show_field("hours", buf);
+	}
+	show_field("remote", p->remote);
+	show_field("extraction", p->extraction);
+}
+
 /*
- * NEEDSWORK(extract): show what the rule extracts from the page.  Wire this
- * when spider/extract.h lands; until then it says so and returns 0.  page is
- * NUL-terminated (len bytes), url is normalised, r is valid.  Intended body:
- *
- *	postings = extract_page(r, url, page, len, ...);   // the extractor's API
- *	for each posting p (numbered k from 1):
- *		json_t *j = posting_to_json(p);
- *		printf("posting\t%zu\n", k);
- *		for each field of SPEC.md's extract object, in SPEC order (title, url,
- *		employer, location, employment_type, date_posted, valid_through,
- *		description, salary..., hours..., remote):
- *			printf("  %-16s %s\n", field, value or "(not found)");
- *		json_decref(j); free the posting
- *	if is_detail and no posting: print "no postings found" on stderr, return 1.
- *
- * Printing "(not found)" for every missing field is the point: it shows the
- * curator which selector or structured-data property the page lacks.
+ * Show what the rule extracts from the saved page (or, for an ATS rule
+ * given its feed, from the feed), field by field, normalised as the
+ * crawler stores them.  page is NUL-terminated (len bytes), url is
+ * normalised.  Returns the exit status: 1 when extraction fails, or when
+ * the crawler would extract postings from the URL and there are none.
  */
 static int show_extraction(const struct rule *r, const char *url, const char *page, size_t len,
 			   bool is_detail)
 {
-	(void)r;
-	(void)url;
-	(void)page;
-	(void)len;
-	(void)is_detail;
-	fprintf(stderr, "twentejobs rules: extraction is not built into this binary yet;"
-		" showing how the crawler treats the URL only\n");
-	return 0;
+	struct page_result pr = { 0 };
+	struct extract_opts eo = { 0 };
+	bool feed = rule_strategy_is_feed(r->strategy) && feed_looks_like_feed(page, len);
+	int status = 1;
+
+	eo.flags = EXTRACT_JSONLD | EXTRACT_MICRODATA | EXTRACT_SELECTORS;
+	eo.default_employer = r->employer;
+	eo.source_id = r->id;
+	eo.rule = r;
+	if (feed ? feed_extract(r, page, len, url, &pr) : extract_page(page, len, url, &eo, &pr)) {
+		fprintf(stderr, "twentejobs rules: %s\n", tj_errmsg());
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(pr.warnings); i++)
+		fprintf(stderr, "twentejobs rules: warning: %s\n",
+			json_string_value(json_array_get(pr.warnings, i)));
+	for (size_t i = 0; i < pr.n_postings; i++) {
+		struct posting *p = &pr.postings[i];
+
+		if (normalize_posting(p) == TJ_ENOMEM) {
+			fprintf(stderr, "twentejobs rules: out of memory\n");
+			goto out;
+		}
+		show_posting(i + 1, p);
+	}
+	printf("postings\t%zu%s\n", pr.n_postings,
+	       pr.n_postings && !is_detail && !feed ? "\t(not stored: the URL matches no 'detail' pattern)" : "");
+	fflush(stdout);
+	if (!pr.n_postings && (is_detail || feed)) {
+		fprintf(stderr, "twentejobs rules: no postings found\n");
+		goto out;
+	}
+	status = 0;
+out:
+	page_result_release(&pr);
+	return status;
 }
 
 static int check_page(const char *page_file, const char *url_arg, const char *rule_arg,
@@ -1784,7 +1928,7 @@ static int check_page(const char *page_file, const char *url_arg, const char *ru
 	const struct rule *r = NULL;
 	char *page = NULL, *url = NULL, *cand = NULL;
 	size_t len = 0;
-	bool is_start = false, is_follow, is_detail;
+	bool is_start = false, is_follow, is_detail, is_feed = false;
 	int status = 1;
 
 	/* RULE is a file, or an id: try DIR/ID.json, else search DIR */
@@ -1847,7 +1991,18 @@ static int check_page(const char *page_file, const char *url_arg, const char *ru
 	show_match("detail", r->detail, r->n_detail, url, &is_detail);
 	if (!r->n_detail)
 		is_detail = true;       /* no detail patterns: every fetched page is extracted */
-	if (!is_start && !is_follow && !(r->n_detail && is_detail))
+	if (rule_strategy_is_feed(r->strategy)) {
+		char *feed = feed_default_url(r), *nf = NULL;
+
+		if (feed && !normalise_url(feed, &nf))
+			is_feed = !strcmp(nf, url);
+		printf("feed\t%s\t%s\n", is_feed ? "yes" : "no", nf ? nf : feed ? feed : "(none)");
+		free(feed);
+		free(nf);
+	}
+	if (is_feed)
+		printf("crawler\tfetches it as the rule's %s feed and stores its postings\n", r->strategy);
+	else if (!is_start && !is_follow && !(r->n_detail && is_detail))
 		printf("crawler\tignores links to this URL (it matches no 'follow' or 'detail' pattern)\n");
 	else
 		printf("crawler\tfetches it, %s its links, %s postings from it\n",

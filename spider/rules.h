@@ -29,6 +29,26 @@ struct rule_pattern {
 	pcre2_code *re;
 };
 
+struct selector;                /* spider/select.h */
+
+/* The fields a "selectors" rule may give, in rules/README.md's order. */
+enum rule_sel_field {
+	RULE_SEL_LISTING, RULE_SEL_ITEM, RULE_SEL_TITLE, RULE_SEL_URL, RULE_SEL_LOCATION,
+	RULE_SEL_DESCRIPTION, RULE_SEL_DATE_POSTED, RULE_SEL_VALID_THROUGH,
+	RULE_SEL_EMPLOYMENT_TYPE, RULE_SEL_SALARY, RULE_SEL_HOURS,
+	RULE_SEL_N
+};
+
+/* One field of a "selectors" rule, compiled when the rule is loaded. */
+struct rule_selector {
+	struct selector *css;   /* NULL when the rule does not give the field */
+	char *attr;             /* read this attribute; NULL: the element's text */
+	pcre2_code *re;         /* exactly one capture group, or NULL */
+};
+
+/* The JSON name of a selector field ("date_posted"); static string. */
+const char *rule_sel_name(enum rule_sel_field f);
+
 /*
  * Every char * below is owned by the rule; optional strings are NULL when
  * the file does not give them.
@@ -49,6 +69,7 @@ struct rule {
 				   "microdata", "selectors", "recruitee", ... */
 	json_t *selectors;      /* strategy "selectors": field -> selector spec; NULL otherwise.
 				   Borrowed from json (validated: see rules/README.md) */
+	struct rule_selector sel[RULE_SEL_N]; /* the same, compiled (all NULL otherwise) */
 	json_t *feed;           /* ATS feed settings {"url", "company"}; NULL otherwise.
 				   Borrowed from json */
 	char *advertiser;       /* "employer" (default) or "agency" */

@@ -590,16 +590,14 @@ char *url_normalize(const char *url)
 	return s;
 }
 
-char *url_resolve(const char *base, const char *ref)
+/* url_resolve() with the base already in canonical form (nbase, owned). */
+static char *resolve(char *nbase, const char *ref)
 {
-	char *nbase = NULL, *t = NULL, *rel = NULL, *res = NULL;
+	char *t = NULL, *rel = NULL, *res = NULL;
 	CURLU *h = NULL;
 	char *joined = NULL;
 	size_t sl;
 
-	if (!base || !ref)
-		return NULL;
-	nbase = url_normalize(base);
 	t = trim_dup(ref);
 	if (!nbase || !t)
 		goto out;
@@ -638,6 +636,20 @@ out:
 	free(t);
 	free(nbase);
 	return res;
+}
+
+char *url_resolve(const char *base, const char *ref)
+{
+	if (!base || !ref)
+		return NULL;
+	return resolve(url_normalize(base), ref);
+}
+
+char *url_resolve_canonical(const char *base, const char *ref)
+{
+	if (!base || !ref)
+		return NULL;
+	return resolve(strdup(base), ref);
 }
 
 char *url_host(const char *url)

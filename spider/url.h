@@ -31,6 +31,11 @@
  */
 char *url_resolve(const char *base, const char *ref);
 
+/* url_resolve() for a base already in canonical form (a url_normalize()
+ * or url_resolve() result): skips normalising it again, which is a third
+ * of the work when a page's links are resolved one by one. */
+char *url_resolve_canonical(const char *base, const char *ref);
+
 /*
  * The canonical form of an absolute http(s) URL:
  *  - leading/trailing whitespace trimmed, tabs and newlines removed,

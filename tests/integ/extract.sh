@@ -92,5 +92,17 @@ printf '<p>nothing</p>' >"$TMP/empty.html"
 run --url https://ex.nl/ "$TMP/empty.html"
 check "page without postings prints []" [ "$rc" = 0 ] && [ "$(tr -d ' \n' <"$TMP/out")" = "[]" ]
 
+# --rule applies the rule's strategy: CSS selectors, an ATS feed
+STRAT=$ROOT/tests/data/strategies
+run --url https://www.hengelobouw.example/werken-bij/ --rule "$STRAT/hengelo-bouw.json" "$STRAT/hengelo-bouw-listing.html"
+check "selectors rule: exit 0" [ "$rc" = 0 ]
+check "selectors rule: three postings" [ "$(grep -c '"extraction": "selectors"' "$TMP/out")" = 3 ]
+check "selectors rule: the skipped item is a warning" has "warning: selectors: item 4" err
+cat >"$TMP/feed-rule.json" <<'JSON'
+{ "id": "tukker-soft", "employer": "Tukker Soft", "strategy": "recruitee", "feed": {"company": "tukkersoft"} }
+JSON
+run --url https://tukkersoft.recruitee.com/api/offers/ --rule "$TMP/feed-rule.json" "$ROOT/tests/data/feeds/recruitee.json"
+check "feed rule: a saved feed is read as one" [ "$(grep -c '"extraction": "feed:recruitee"' "$TMP/out")" = 3 ]
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -23,6 +23,7 @@
 #include "extract.h"
 #include "normalize.h"
 #include "paths.h"
+#include "rules.h"
 
 #define PAGE "https://werkenbij.example.nl/vacatures/job-1/"
 
@@ -281,7 +282,7 @@ static void jsonld_value_variants(void **state)
 static void jsonld_default_employer_and_source(void **state)
 {
 	struct page_result r;
-	struct extract_opts o = { 0, 0, "Saxion", "saxion" };
+	struct extract_opts o = { 0, 0, "Saxion", "saxion", NULL };
 	char *html = ld_page("{\"@type\":\"JobPosting\",\"title\":\"Docent\"}");
 
 	(void)state;
@@ -469,8 +470,8 @@ static void deep_nesting(void **state)
 static void links_5000(void **state)
 {
 	struct page_result r;
-	struct extract_opts o = { EXTRACT_LINKS, 0, NULL, NULL };
-	struct extract_opts capped = { EXTRACT_LINKS, 100, NULL, NULL };
+	struct extract_opts o = { EXTRACT_LINKS, 0, NULL, NULL, NULL };
+	struct extract_opts capped = { EXTRACT_LINKS, 100, NULL, NULL, NULL };
 	struct buf b;
 
 	(void)state;
@@ -517,7 +518,7 @@ static void links_filtering_and_base(void **state)
 static void flags_select(void **state)
 {
 	struct page_result r;
-	struct extract_opts only_links = { EXTRACT_LINKS, 0, NULL, NULL };
+	struct extract_opts only_links = { EXTRACT_LINKS, 0, NULL, NULL, NULL };
 	char *html = ld_page("{\"@type\":\"JobPosting\",\"title\":\"T\"}");
 
 	(void)state;
@@ -715,6 +716,262 @@ static void threads(void **state)
 	free(html);
 }
 
+
+/* ---- strategies: microdata only, selectors ---- */
+
+#define RULE_HEAD "{\"id\": \"t\", \"employer\": \"Rule BV\", \"start_urls\": [\"https://e.example/\"], "
+
+static struct rule *rule_from(const char *json)
+{
+	struct rule *r = NULL;
+
+	if (rule_load_buffer("t.json", json, strlen(json), &r) != TJ_OK)
+		fail_msg("rule_load_buffer: %s", tj_errmsg());
+	return r;
+}
+
+static void run_rule(const char *html, const char *url, const struct rule *rl, struct page_result *r)
+{
+	struct extract_opts o = { 0 };
+
+	o.rule = rl;
+	o.source_id = rl->id;
+	o.default_employer = rl->employer;
+	run(html, strlen(html), url, &o, r);
+}
+
+static const char both_formats[] =
+	"<html><head><script type=\"application/ld+json\">{\"@type\": \"JobPosting\", \"title\": \"From JSON-LD\"}"
+	"</script></head><body><div itemscope itemtype=\"https://schema.org/JobPosting\">"
+	"<h1 itemprop=\"title\">From microdata</h1></div><h1 class=t>From selectors</h1>"
+	"<a href=\"/next\">next</a></body></html>";
+
+static void strategy_microdata_only(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"microdata\"}");
+	struct page_result r;
+
+	(void)state;
+	run_rule(both_formats, PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 1);
+	assert_string_equal(r.postings[0].title, "From microdata");
+	assert_string_equal(r.postings[0].extraction, "microdata");
+	assert_int_equal(r.n_links, 1);
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void strategy_jsonld_and_generic(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"jsonld\"}");
+	struct page_result r;
+
+	(void)state;
+	run_rule(both_formats, PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 2);
+	assert_string_equal(r.postings[0].extraction, "jsonld");
+	assert_string_equal(r.postings[1].extraction, "microdata");
+	page_result_release(&r);
+	rule_free(rl);
+	/* an ATS rule's pages are read like jsonld */
+	rl = rule_from("{\"id\": \"t\", \"employer\": \"E\", \"strategy\": \"recruitee\","
+		       " \"feed\": {\"company\": \"e\"}}");
+	run_rule(both_formats, PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 2);
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void strategy_selectors_only(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"selectors\", \"selectors\": {\"title\": \"h1.t\"}}");
+	struct page_result r;
+	struct extract_opts o = { 0 };
+
+	(void)state;
+	run_rule(both_formats, PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 1);
+	assert_string_equal(r.postings[0].title, "From selectors");
+	assert_string_equal(r.postings[0].extraction, "selectors");
+	assert_string_equal(r.postings[0].url, PAGE);
+	assert_string_equal(r.postings[0].employer, "Rule BV");
+	assert_string_equal(r.postings[0].source_id, "t");
+	assert_int_equal(r.n_links, 1);
+	page_result_release(&r);
+	/* flags narrow the strategy: links only */
+	o.rule = rl;
+	o.flags = EXTRACT_LINKS;
+	run(both_formats, strlen(both_formats), PAGE, &o, &r);
+	assert_int_equal(r.n_postings, 0);
+	assert_int_equal(r.n_links, 1);
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void selectors_detail_page(void **state)
+{
+	size_t len;
+	char *html = load("../strategies/kanaal-tech-vacature.html", &len);
+	struct rule *rl = NULL;
+	struct page_result r;
+	struct extract_opts o = { 0 };
+	struct posting *p;
+
+	(void)state;
+	if (rule_load("tests/data/strategies/kanaal-tech.json", &rl))
+		fail_msg("%s", tj_errmsg());
+	o.rule = rl;
+	/* fetched under another URL: the canonical link gives the posting's */
+	run(html, len, "https://werkenbij.kanaaltech.example/vacatures/monteur-elektrotechniek?utm=x",
+	    &o, &r);
+	assert_int_equal(r.n_postings, 1);
+	p = &r.postings[0];
+	assert_string_equal(p->url, "https://werkenbij.kanaaltech.example/vacatures/monteur-elektrotechniek");
+	assert_string_equal(p->title, "Monteur elektrotechniek");
+	assert_string_equal(p->location, "Hengelo (Ov.)");
+	assert_string_equal(p->date_posted, "2026-11-12");     /* from <time datetime> */
+	assert_string_equal(p->employment_type, "FULL_TIME");  /* "Vast dienstverband" */
+	assert_true(p->hours_min == 32 && p->hours_max == 40);
+	assert_true(p->salary_min == 2900 && p->salary_max == 3800);
+	assert_string_equal(p->salary_period, "MONTH");
+	assert_non_null(strstr(p->description, "Wat ga je doen?\n\nAls monteur"));
+	assert_non_null(strstr(p->description, "\n- Rijbewijs B\n"));
+	assert_null(p->employer);       /* no default employer given in opts */
+	assert_int_equal(normalize_posting(p), TJ_OK);
+	assert_string_equal(p->location, "Hengelo");
+	assert_string_equal(p->education, "mbo");
+	page_result_release(&r);
+	rule_free(rl);
+	free(html);
+}
+
+static void selectors_listing_items(void **state)
+{
+	size_t len;
+	char *html = load("../strategies/hengelo-bouw-listing.html", &len);
+	struct rule *rl = NULL;
+	struct page_result r;
+	struct extract_opts o = { 0 };
+
+	(void)state;
+	if (rule_load("tests/data/strategies/hengelo-bouw.json", &rl))
+		fail_msg("%s", tj_errmsg());
+	o.rule = rl;
+	run(html, len, "https://www.hengelobouw.example/werken-bij/", &o, &r);
+	/* the news list's li.vacature is outside the listing; the title-less item is skipped */
+	assert_int_equal(r.n_postings, 3);
+	assert_string_equal(r.postings[0].title, "Uitvoerder utiliteitsbouw");
+	assert_string_equal(r.postings[0].url, "https://www.hengelobouw.example/werken-bij/uitvoerder-utiliteitsbouw/");
+	assert_string_equal(r.postings[0].date_posted, "2026-11-03");   /* regex capture */
+	assert_string_equal(r.postings[0].description, "Je stuurt de bouwplaats aan bij projecten in Hengelo en Enschede.");
+	assert_string_equal(r.postings[1].url, "https://www.hengelobouw.example/werken-bij/timmerman/");
+	assert_string_equal(r.postings[1].employment_type, "PART_TIME");
+	assert_true(r.postings[1].hours_min == 24);
+	assert_true(isnan(r.postings[1].salary_min));
+	/* no a.meer: the item's first link */
+	assert_string_equal(r.postings[2].url, "https://www.hengelobouw.example/werken-bij/stage-werkvoorbereiding/");
+	assert_string_equal(r.postings[2].employment_type, "INTERN");
+	assert_null(r.postings[2].date_posted);
+	assert_int_equal(json_array_size(r.warnings), 1);
+	assert_string_equal(json_string_value(json_array_get(r.warnings, 0)),
+			    "selectors: item 4: 'title' (h3) matched nothing; skipped");
+	page_result_release(&r);
+	rule_free(rl);
+	free(html);
+}
+
+static void selectors_listing_without_item(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"selectors\", \"selectors\": {"
+				    "\"listing\": \"#jobs\", \"title\": \"a:scope, h2\"}}");
+	struct page_result r;
+
+	(void)state;
+	run_rule("<div id=jobs><a href=\"/j/1\">Engineer</a><a href=\"/j/2\">Planner</a>"
+		 "<section><h2>Operator</h2><a href=\"/j/3\">more</a></section></div>", PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 3);
+	assert_string_equal(r.postings[0].title, "Engineer");
+	assert_string_equal(r.postings[0].url, "https://werkenbij.example.nl/j/1");
+	assert_string_equal(r.postings[1].title, "Planner");
+	assert_string_equal(r.postings[2].title, "Operator");
+	assert_string_equal(r.postings[2].url, "https://werkenbij.example.nl/j/3");
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void selectors_item_without_listing(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"selectors\", \"selectors\": {"
+				    "\"item\": \"article.job\", \"title\": \"h2\","
+				    " \"url\": {\"css\": \":scope\", \"attr\": \"data-href\"},"
+				    " \"valid_through\": {\"css\": \"[data-end]\", \"attr\": \"data-end\"},"
+				    " \"employment_type\": \".type\"}}");
+	struct page_result r;
+
+	(void)state;
+	run_rule("<article class=job data-href=\"/a\"><h2>A</h2><i data-end=\"31-01-2027\"></i>"
+		 "<span class=type>Wij bieden een leuke werkplek</span></article>"
+		 "<article class=job><h2>B</h2><span class=type>Werkstudent</span></article>"
+		 "<div><article class=job><h2>A</h2></article></div>", PAGE, rl, &r);
+	/* the third is A again without a URL of its own: kept, it has the page URL */
+	assert_int_equal(r.n_postings, 3);
+	assert_string_equal(r.postings[0].url, "https://werkenbij.example.nl/a");
+	assert_string_equal(r.postings[0].valid_through, "2027-01-31");
+	assert_null(r.postings[0].employment_type);     /* prose is not a type */
+	assert_string_equal(r.postings[1].url, PAGE);
+	assert_string_equal(r.postings[1].employment_type, "PART_TIME");
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void selectors_attr_and_regex_misses(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"selectors\", \"selectors\": {"
+				    "\"title\": \"h1\", \"location\": {\"css\": \"h1\", \"attr\": \"data-town\"},"
+				    " \"hours\": {\"css\": \".h\", \"regex\": \"(\\\\d+) uur\"},"
+				    " \"salary\": {\"css\": \"meta[name=salary]\", \"attr\": \"content\"}}}");
+	struct page_result r;
+	struct posting *p;
+
+	(void)state;
+	run_rule("<head><meta name=salary content=\"EUR 18,50 per uur\"></head>"
+		 "<h1>  Chauffeur\n  CE  </h1><p class=h>Fulltime</p>", PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 1);
+	p = &r.postings[0];
+	assert_string_equal(p->title, "Chauffeur CE");
+	assert_null(p->location);       /* no such attribute */
+	assert_true(isnan(p->hours_min)); /* the regex did not match */
+	assert_true(p->salary_min == 18.5);
+	assert_string_equal(p->salary_period, "HOUR");
+	page_result_release(&r);
+	/* a detail page without a title: a warning, no posting */
+	run_rule("<h2>Vacatures</h2>", PAGE, rl, &r);
+	assert_int_equal(r.n_postings, 0);
+	assert_string_equal(json_string_value(json_array_get(r.warnings, 0)),
+			    "selectors: 'title' (h1) matched nothing; no posting");
+	page_result_release(&r);
+	rule_free(rl);
+}
+
+static void selectors_many_items_capped(void **state)
+{
+	struct rule *rl = rule_from(RULE_HEAD "\"strategy\": \"selectors\", \"selectors\": {"
+				    "\"item\": \"li\", \"title\": \"a\"}}");
+	struct page_result r;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (int i = 0; i < EXTRACT_MAX_POSTINGS + 50; i++)
+		assert_int_equal(buf_addf(&b, "<li><a href=\"/j/%d\">Job %d</a></li>", i, i), TJ_OK);
+	run_rule(buf_str(&b), PAGE, rl, &r);
+	assert_int_equal(r.n_postings, EXTRACT_MAX_POSTINGS);
+	assert_non_null(strstr(json_string_value(json_array_get(r.warnings, 0)), "more than 1000 postings"));
+	page_result_release(&r);
+	buf_release(&b);
+	rule_free(rl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +1002,15 @@ int main(void)
 		cmocka_unit_test(demo_graph_php_escapes),
 		cmocka_unit_test(demo_german_page),
 		cmocka_unit_test(threads),
+		cmocka_unit_test(strategy_microdata_only),
+		cmocka_unit_test(strategy_jsonld_and_generic),
+		cmocka_unit_test(strategy_selectors_only),
+		cmocka_unit_test(selectors_detail_page),
+		cmocka_unit_test(selectors_listing_items),
+		cmocka_unit_test(selectors_listing_without_item),
+		cmocka_unit_test(selectors_item_without_listing),
+		cmocka_unit_test(selectors_attr_and_regex_misses),
+		cmocka_unit_test(selectors_many_items_capped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "html.h"
 
 static void check_text(const char *html, const char *want)
@@ -280,6 +281,79 @@ static void invalid_utf8_is_replaced(void **state)
 	html_free(doc);
 }
 
+
+/* ---- the fragment fast path gives what the gumbo tree gives ---- */
+
+static void expect_same(const char *frag)
+{
+	char *fast = NULL, *tree = NULL;
+
+	assert_int_equal(html_fragment_text(frag, strlen(frag), &fast), TJ_OK);
+	assert_int_equal(html_fragment_text_tree(frag, strlen(frag), &tree), TJ_OK);
+	if (strcmp(fast, tree))
+		fail_msg("fragment '%s':\nfast '%s'\ntree '%s'", frag, fast, tree);
+	free(fast);
+	free(tree);
+}
+
+static void fragment_fast_path_agrees(void **state)
+{
+	static const char *const cases[] = {
+		/* what the fast path takes */
+		"<p>Wij zoeken een <strong>engineer</strong>.</p><ul><li>Python</li><li>C &amp; C++</li></ul>",
+		"<h2>Taken</h2>\n<ul>\n  <li>een</li>\n  <li>twee <em>drie</em></li>\n</ul>\n<p>Salaris &euro; 3.500&ndash;4.800</p>",
+		"<div><p>a</p><p>b<br>c<br/><br>d</p></div><hr><p>e</p>",
+		"<ul><li>x<ul><li>y</li></ul></li></ul><ol><li>z</li></ol>",
+		"<p class=\"intro\" data-x='1'>attr</p><a href=\"/x\" target=_blank>link</a> after",
+		"plain text\nwith lines\r\nand CRLF\rand CR\n\nand a paragraph &#233;&#x20AC;",
+		"a < b and c > d, 3 <4",
+		"Tom &amp; Jerry &lt;3 &quot;quoted&quot; &apos;x&apos; &nbsp;nbsp",
+		"<span>a</span><span>b</span> <b><i>c</i></b>",
+		"<blockquote><p>q</p></blockquote><section><h3>s</h3></section>",
+		"&lt;p&gt;escaped &amp;amp; markup&lt;/p&gt;&lt;ul&gt;&lt;li&gt;x&lt;/li&gt;&lt;/ul&gt;",
+		"unclosed <b>bold <i>italic",
+		"\xc2\xa0leading nbsp and\xe2\x80\x8bzero width",
+		/* what it leaves to gumbo */
+		"<p>one<p>two",
+		"<b>x<p>y</b>z</p>",
+		"<a href=1>a<a href=2>b</a></a>",
+		"<li>no list</li>",
+		"<ul><li>a<li>b</ul>",
+		"<table><tr><td>cell</td></tr></table>",
+		"<pre>\n  keep   this\n</pre>",
+		"<p hidden>hidden</p><p style=\"display:none\">x</p><p>shown</p>",
+		"R&D &copy 2026 &unknown; &#0; &#128; &#xD800;",
+		"<!-- comment --><p>x</p><?php echo 1; ?>",
+		"<script>var x = '<p>';</script><style>p{}</style><p>after</p>",
+		"<P CLASS=x>Upper</P><Br><LI>stray",
+		"<p-x>custom</p-x><job-card>y</job-card>",
+		"<h1><h2>nested headings</h2></h1>",
+		"<p a=\"1\"b=2>glued attributes</p><p a=`x`>backtick</p>",
+		"<br></br><p></p></p>",
+		"\x01control\x7f chars\xc2\x85 and \xef\xbf\xbe nonchar",
+		"broken \xff utf8 \xc3",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_same(cases[i]);
+}
+
+static void fragment_fast_path_deep(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(buf_adds(&b, "<span>"), TJ_OK);
+	assert_int_equal(buf_adds(&b, "deep"), TJ_OK);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(buf_adds(&b, "</span>"), TJ_OK);
+	expect_same(buf_str(&b));      /* past the fast path's depth: gumbo */
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +374,8 @@ int main(void)
 		cmocka_unit_test(stray_end_tags_refused),
 		cmocka_unit_test(estimate_model),
 		cmocka_unit_test(invalid_utf8_is_replaced),
+		cmocka_unit_test(fragment_fast_path_agrees),
+		cmocka_unit_test(fragment_fast_path_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,6 +447,48 @@ static void test_selector_regex(void **state)
 		     " parenthesis at offset 4");
 }
 
+
+static void test_selector_css_compiled(void **state)
+{
+	struct rule *r;
+
+	(void)state;
+	r = load_ok("{" MIN ", \"strategy\": \"selectors\", \"selectors\": {\"title\": \"h1.t\","
+		    " \"url\": {\"css\": \"link[rel=canonical]\", \"attr\": \"HREF\"},"
+		    " \"hours\": {\"css\": \".h\", \"regex\": \"(\\\\d+) uur\"}}}");
+	assert_non_null(r->sel[RULE_SEL_TITLE].css);
+	assert_null(r->sel[RULE_SEL_TITLE].attr);
+	assert_null(r->sel[RULE_SEL_TITLE].re);
+	assert_non_null(r->sel[RULE_SEL_URL].css);
+	assert_string_equal(r->sel[RULE_SEL_URL].attr, "href");
+	assert_non_null(r->sel[RULE_SEL_HOURS].re);
+	assert_null(r->sel[RULE_SEL_LISTING].css);
+	assert_string_equal(rule_sel_name(RULE_SEL_DATE_POSTED), "date_posted");
+	rule_free(r);
+}
+
+static void test_selector_css_errors(void **state)
+{
+	(void)state;
+	/* the column points at the offending character inside the string */
+	expect_error("{" MIN ", \"strategy\": \"selectors\", \"selectors\": {\"title\": \"div > a)\"}}",
+		     TJ_EPARSE, "t.json:1:124: 'selectors.title': selector does not parse: unexpected ')'"
+		     " at offset 7");
+	expect_error("{" MIN ", \"strategy\": \"selectors\", \"selectors\": {\"title\": \"h1\", \"url\":"
+		     " {\"css\": \"a:hover\", \"attr\": \"href\"}}}", TJ_EPARSE,
+		     "t.json:1:139: 'selectors.url.css': selector does not parse: unknown pseudo-class"
+		     " ':hover' (supported: nth-child, nth-of-type, nth-last-child, nth-last-of-type,"
+		     " first-child, last-child, first-of-type, last-of-type, only-child, only-of-type,"
+		     " root, scope, not) at offset 1");
+	expect_error("{" MIN ", \"strategy\": \"selectors\", \"selectors\": {\"title\": {\"css\": 1}}}",
+		     TJ_EPARSE, "t.json:1:124: 'selectors.title.css': expected a CSS selector string, got"
+		     " an integer");
+	/* escapes before the error shift the column, not the offset */
+	expect_error("{" MIN ", \"strategy\": \"selectors\", \"selectors\": {\"title\": \"[a=\\\"b\\\"] ]\"}}",
+		     TJ_EPARSE, "t.json:1:127: 'selectors.title': selector does not parse: unexpected ']'"
+		     " at offset 8");
+}
+
 static void test_feeds(void **state)
 {
 	(void)state;
@@ -675,6 +717,10 @@ static void test_cmd_rules_exit_status(void **state)
 	const char *page[] = { "rules", "check", "--page", DATA "/good/utwente.json",
 			       "--url", "https://www.utwente.nl/en/careers/vacancies/x/", "--dir", DATA "/good",
 			       "utwente" };
+	const char *real_page[] = { "rules", "check", "--page",
+				    "data/demo-web/www.utwente.nl/en/careers/vacancies/research-engineer-nanolab-cleanroom/index.html",
+				    "--url", "https://www.utwente.nl/en/careers/vacancies/research-engineer-nanolab-cleanroom/",
+				    DATA "/good/utwente.json" };
 	const char *page_bad_url[] = { "rules", "check", "--page", DATA "/good/utwente.json",
 				       "--url", "utwente.nl", DATA "/good/utwente.json" };
 
@@ -690,7 +736,9 @@ static void test_cmd_rules_exit_status(void **state)
 	assert_int_equal(RUN(usage2), 2);
 	assert_int_equal(RUN(usage3), 2);
 	assert_int_equal(RUN(usage4), 2);
-	assert_int_equal(RUN(page), 0);
+	/* a detail URL whose page holds no posting (here: a rule file) */
+	assert_int_equal(RUN(page), 1);
+	assert_int_equal(RUN(real_page), 0);
 	assert_int_equal(RUN(page_bad_url), 1);
 #undef RUN
 }
@@ -737,6 +785,8 @@ int main(void)
 		cmocka_unit_test(test_rule_matches),
 		cmocka_unit_test(test_utf8_pattern_matches_characters),
 		cmocka_unit_test(test_cmd_rules_exit_status),
+		cmocka_unit_test(test_selector_css_compiled),
+		cmocka_unit_test(test_selector_css_errors),
 	};
 
 	log_set_level(LOG_ERROR);       /* the dup/ fixtures warn about their ids */
