@@ -75,7 +75,7 @@ static void check_postings(struct page_result *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct extract_opts o = { 0, MAX_LINKS, "Fuzz B.V.", "fuzz" };
+	struct extract_opts o = { .max_links = MAX_LINKS, .default_employer = "Fuzz B.V.", .source_id = "fuzz" };
 	struct page_result r;
 	enum tj_code rc;
 
