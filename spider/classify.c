@@ -664,8 +664,11 @@ static enum tj_code decide(const struct classifier *c, struct posting *p,
 	const char *label;
 	enum tj_code rc = TJ_OK;
 
-	/* language, from title and description together */
-	buf_init(&all, (size_t)LANGID_MAX_SCAN + 1024);
+	/* language, from title and description together: at most 1024 bytes
+	 * of title, its newline and LANGID_MAX_SCAN of description (the cap
+	 * once forgot the newline, so a long title with a long description
+	 * failed as "out of memory") */
+	buf_init(&all, (size_t)LANGID_MAX_SCAN + 1024 + 1);
 	if (t->len[F_TITLE] && (buf_add(&all, t->s[F_TITLE],
 					t->len[F_TITLE] > 1024 ? 1024 : t->len[F_TITLE]) ||
 				buf_addc(&all, '\n')))
