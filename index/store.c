@@ -650,19 +650,20 @@ enum tj_code store_run_resumable(struct db *db, const char *source_id, int64_t *
 }
 
 enum tj_code store_run_pages(struct db *db, int64_t run_id,
-			     enum tj_code (*fn)(const char *url, int depth, bool queued, void *ctx),
+			     enum tj_code (*fn)(const char *url, int depth, bool queued, bool done, void *ctx),
 			     void *ctx)
 {
 	sqlite3_stmt *st = NULL;
 	bool row = true;
 	enum tj_code rc;
 
-	rc = db_prepare(db, &st, "SELECT url, depth, state = 'queued' FROM pages WHERE run_id = ?1"
+	rc = db_prepare(db, &st, "SELECT url, depth, state = 'queued', state = 'done' FROM pages WHERE run_id = ?1"
 			" ORDER BY rowid");
 	if (!rc)
 		rc = db_bind_int(st, 1, run_id);
 	while (!rc && !(rc = db_step(st, &row)) && row)
-		rc = fn(db_col_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2), ctx);
+		rc = fn(db_col_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+			sqlite3_column_int(st, 3), ctx);
 	db_finalize(st);
 	return rc;
 }

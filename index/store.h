@@ -121,10 +121,11 @@ enum tj_code store_page_blocked(struct db *db, const char *url, const char *sour
  */
 enum tj_code store_run_resumable(struct db *db, const char *source_id, int64_t *run_id) TJ_WUR;
 
-/* Call fn(url, depth, queued, ctx) for every page of the run; queued is
- * true for pages still to fetch.  A non-zero return from fn stops. */
+/* Call fn(url, depth, queued, done, ctx) for every page of the run; queued
+ * is true for pages still to fetch, done for pages fetched with a body.
+ * A non-zero return from fn stops. */
 enum tj_code store_run_pages(struct db *db, int64_t run_id,
-			     enum tj_code (*fn)(const char *url, int depth, bool queued, void *ctx),
+			     enum tj_code (*fn)(const char *url, int depth, bool queued, bool done, void *ctx),
 			     void *ctx) TJ_WUR;
 
 #endif

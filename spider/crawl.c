@@ -948,12 +948,17 @@ static bool resumed_feed(const struct source_run *s, const char *url)
 	return !rule_matches(r->follow, r->n_follow, url) && !is_detail(r, url) && !looks_like_sitemap(url);
 }
 
-static enum tj_code resume_page(const char *url, int depth, bool queued, void *ctx)
+static enum tj_code resume_page(const char *url, int depth, bool queued, bool done, void *ctx)
 {
 	struct resume_ctx *rc = ctx;
 
-	if (!queued)
+	if (!queued) {
+		/* fetched before the kill: it counts for this run's report, or a
+		 * run resumed with nothing left to fetch would look failed */
+		if (done)
+			rc->c->src[rc->si].pages++;
 		return frontier_mark_seen(rc->c->fr, url);
+	}
 	return enqueue(rc->c, rc->si, url, depth, 0, resumed_feed(&rc->c->src[rc->si], url) ? ITEM_F_FEED
 		       : looks_like_sitemap(url) ? ITEM_F_SITEMAP : 0);
 }
