@@ -5,10 +5,6 @@
  * lives next to the code it drives (spider/robots.c has cmd_robots, ...).
  * Every command returns its exit status: 0 success, 1 failure (after one
  * line on stderr), 2 wrong usage.
- *
- * A command whose module is still being written is declared weak, so the
- * table can name it before it links; running it then says so plainly and
- * exits 1.  NEEDSWORK: drop the weak attribute once every command exists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,18 +13,17 @@
 #include "log.h"
 #include "version.h"
 
-#define WEAK __attribute__((weak))
-int cmd_crawl(int argc, char **argv) WEAK;
-int cmd_serve(int argc, char **argv) WEAK;
-int cmd_export(int argc, char **argv) WEAK;
-int cmd_import(int argc, char **argv) WEAK;
-int cmd_backup(int argc, char **argv) WEAK;
-int cmd_search(int argc, char **argv) WEAK;
-int cmd_sources(int argc, char **argv) WEAK;
-int cmd_rules(int argc, char **argv) WEAK;
-int cmd_robots(int argc, char **argv) WEAK;
-int cmd_extract(int argc, char **argv) WEAK;
-int cmd_classify(int argc, char **argv) WEAK;
+int cmd_crawl(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_sources(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_robots(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
 
 struct command {
 	const char *name;
@@ -80,10 +75,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
-		if (!commands[i].fn) {
-			fprintf(stderr, "twentejobs: '%s' is not built into this binary yet\n", argv[1]);
-			return 1;
-		}
 		/* libcurl's global state must be set up before any thread exists */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 			fprintf(stderr, "twentejobs: cannot initialise libcurl\n");
