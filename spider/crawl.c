@@ -84,13 +84,12 @@ struct source_run {
 	bool resumed;
 	long pending;           /* items queued or being processed */
 	long fetched;           /* requests made for pages (the budget) */
-	long pages, not_modified, postings, errors, robots_blocked, new_postings;
+	long pages, not_modified, postings, errors, robots_blocked;
 	json_t *errors_by_kind;
 	bool incomplete, start_blocked, budget_hit, finished;
 	bool reported_complete;  /* what finish_source stored */
 	char *message;
 	char *feed_url;         /* an ATS source's feed (normalised), else NULL */
-	double started;
 	long max_pages, max_depth;
 };
 
@@ -267,10 +266,10 @@ static void write_done(void *ctx, const struct wmsg *m, enum tj_code rc, long n_
 {
 	struct source_run *s = ctx;
 
-	(void)n_new;
+	(void)m;
+	(void)n_new;    /* new postings are counted by store_run_finish from the jobs table */
 	if (!rc)
 		return;
-	(void)m;
 	count_error(s->c, s, "database");
 	pthread_mutex_lock(&s->c->mu);
 	s->incomplete = true;
@@ -1018,7 +1017,6 @@ static enum tj_code start_sources(struct crawl *c)
 			return rc;
 		/* pending starts at 1 so the source cannot finish while queueing */
 		s->pending = 1;
-		s->started = frontier_now();
 		if (s->resumed) {
 			log_info("%s: resuming the interrupted crawl run %lld", r->id, (long long)s->run_id);
 			rc = store_run_pages(c->db, s->run_id, resume_page, &rctx);
