@@ -288,6 +288,8 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < DB_STMT_CACHE; i++)
+		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close_v2(db->h);
 	free(db->path);
 	free(db);
@@ -304,6 +306,53 @@ enum tj_code db_prepare(struct db *db, sqlite3_stmt **out, const char *sql)
 
 void db_finalize(sqlite3_stmt *st)
 {
+	sqlite3_finalize(st);
+}
+
+enum tj_code db_prepare_cached(struct db *db, sqlite3_stmt **out, const char *sql)
+{
+	int free_slot = -1;
+	enum tj_code rc;
+
+	for (int i = 0; i < DB_STMT_CACHE; i++) {
+		if (db->cache[i].sql == sql && db->cache[i].st) {
+			if (db->cache[i].busy)
+				return db_prepare(db, out, sql);
+			db->cache[i].busy = true;
+			*out = db->cache[i].st;
+			return TJ_OK;
+		}
+		if (!db->cache[i].st && free_slot < 0)
+			free_slot = i;
+	}
+	*out = NULL;
+	if (free_slot < 0)
+		return db_prepare(db, out, sql);
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+		rc = tj_error(TJ_EDB, "database '%s': cannot prepare \"%.80s\": %s",
+			      db->path, sql, sqlite3_errmsg(db->h));
+		sqlite3_finalize(*out);
+		*out = NULL;
+		return rc;
+	}
+	db->cache[free_slot].sql = sql;
+	db->cache[free_slot].st = *out;
+	db->cache[free_slot].busy = true;
+	return TJ_OK;
+}
+
+void db_release(struct db *db, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < DB_STMT_CACHE; i++) {
+		if (db->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			db->cache[i].busy = false;
+			return;
+		}
+	}
 	sqlite3_finalize(st);
 }
 

@@ -18,10 +18,19 @@
 #include <stdint.h>
 #include "err.h"
 
+#define DB_STMT_CACHE 16
+
 struct db {
 	sqlite3 *h;
 	char *path;
 	bool readonly;
+	/* statements kept for reuse by db_prepare_cached(), keyed by the
+	 * address of their SQL text (a string literal) */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+		bool busy;
+	} cache[DB_STMT_CACHE];
 };
 
 /* The schema version this binary writes (PRAGMA user_version). */
@@ -48,6 +57,18 @@ void db_rollback(struct db *db);                  /* best effort, never fails */
 /* Prepared statements.  *out is the caller's, freed with db_finalize(). */
 enum tj_code db_prepare(struct db *db, sqlite3_stmt **out, const char *sql) TJ_WUR;
 void db_finalize(sqlite3_stmt *st);               /* NULL is a no-op */
+
+/*
+ * Like db_prepare(), for statements on a hot path (the crawler's writer
+ * runs the same few per page): the statement is compiled once per
+ * connection and kept, keyed by the address of sql, which must be a
+ * string literal.  Hand it back with db_release(), never db_finalize();
+ * it is reset and its bindings cleared then.  A statement already in use
+ * (re-entrant call) or a full cache falls back to a fresh one, which
+ * db_release() finalizes.  db_close() finalizes the cache.
+ */
+enum tj_code db_prepare_cached(struct db *db, sqlite3_stmt **out, const char *sql) TJ_WUR;
+void db_release(struct db *db, sqlite3_stmt *st);  /* NULL is a no-op */
 
 /* Bind by 1-based index; NULL text binds SQL NULL; NAN double binds NULL. */
 enum tj_code db_bind_text(sqlite3_stmt *st, int i, const char *s) TJ_WUR;

@@ -421,7 +421,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 	}
 	if (own_tx && (rc = db_begin(db)))
 		goto out;
-	if ((rc = db_prepare(db, &st, "SELECT id, fingerprint, posting_json, state FROM jobs WHERE key = ?1")) ||
+	if ((rc = db_prepare_cached(db, &st, "SELECT id, fingerprint, posting_json, state FROM jobs WHERE key = ?1")) ||
 	    (rc = db_bind_text(st, 1, key)) || (rc = db_step(st, &row)))
 		goto out;
 	if (row) {
@@ -439,11 +439,11 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 	} else {
 		oc = STORE_NEW;
 	}
-	db_finalize(st);
+	db_release(db, st);
 	st = NULL;
 
 	if (oc == STORE_NEW) {
-		rc = db_prepare(db, &st, "INSERT INTO jobs(key, " POSTING_COLUMNS ", first_seen,"
+		rc = db_prepare_cached(db, &st, "INSERT INTO jobs(key, " POSTING_COLUMNS ", first_seen,"
 				" last_seen, last_changed, last_run_id, missed_runs) VALUES (?1, ?2, ?3, ?4,"
 				" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
 				" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?31, ?31, ?32, 0)");
@@ -460,7 +460,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		db_finalize(h);
 		if (rc)
 			goto out;
-		rc = db_prepare(db, &st, "UPDATE jobs SET (" POSTING_COLUMNS ", last_seen, last_changed,"
+		rc = db_prepare_cached(db, &st, "UPDATE jobs SET (" POSTING_COLUMNS ", last_seen, last_changed,"
 				" last_run_id, missed_runs) = (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 				" ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,"
 				" ?28, ?29, ?30, ?31, ?31, ?32, 0) WHERE id = ?1");
@@ -469,7 +469,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 	} else {
 		/* unchanged: only the lifecycle moves; a reappearing posting is active again */
 		/* ... but a duplicate stays one while its kept posting lives */
-		rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
+		rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
 				" missed_runs = 0, page_url = ?4,"
 				" last_changed = CASE WHEN state != ?30 AND NOT (state = 'duplicate'"
 				"  AND ?30 = 'active') THEN ?31 ELSE last_changed END,"
@@ -490,7 +490,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		goto out;
 	if (oc == STORE_NEW)
 		id = sqlite3_last_insert_rowid(db->h);
-	db_finalize(st);
+	db_release(db, st);
 	st = NULL;
 	if ((rc = store_dedupe_columns(db, id, p)) || (rc = resolve_duplicates(db, id)))
 		goto out;
@@ -500,7 +500,7 @@ done:
 	if (!rc && outcome)
 		*outcome = oc;
 out:
-	db_finalize(st);
+	db_release(db, st);
 	if (rc && own_tx)
 		db_rollback(db);
 	json_decref(obj);
@@ -518,14 +518,14 @@ enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_i
 	char day[11];
 
 	today(day);
-	rc = db_prepare(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
+	rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
 			" state = CASE WHEN valid_through IS NOT NULL AND valid_through < ?4"
 			"  THEN 'expired' WHEN state = 'duplicate' THEN state ELSE 'active' END"
 			" WHERE page_url = ?1");
 	if (!rc && !(rc = db_bind_text(st, 1, page_url)) && !(rc = db_bind_int(st, 2, db_now())) &&
 	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, day)))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	if (!rc && n)
 		*n = sqlite3_changes(db->h);
 	return rc;
@@ -539,7 +539,7 @@ enum tj_code store_page_fetched(struct db *db, const char *url, const char *sour
 	enum tj_code rc;
 
 	/* a 304 keeps the validators we sent; only a full answer replaces them */
-	rc = db_prepare(db, &st,
+	rc = db_prepare_cached(db, &st,
 		"INSERT INTO pages(url, source_id, state, run_id, http_status, etag, last_modified,"
 		" fetched_at, error) VALUES (?1, ?2, CASE WHEN ?7 IS NULL THEN 'done' ELSE 'failed' END,"
 		" ?3, ?4, ?5, ?6, ?8, ?7)"
@@ -553,7 +553,7 @@ enum tj_code store_page_fetched(struct db *db, const char *url, const char *sour
 	    !(rc = db_bind_text(st, 5, etag)) && !(rc = db_bind_text(st, 6, last_modified)) &&
 	    !(rc = db_bind_text(st, 7, error)) && !(rc = db_bind_int(st, 8, db_now())))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -565,7 +565,7 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag, 
 
 	*etag = NULL;
 	*last_modified = NULL;
-	rc = db_prepare(db, &st, "SELECT etag, last_modified FROM pages WHERE url = ?1"
+	rc = db_prepare_cached(db, &st, "SELECT etag, last_modified FROM pages WHERE url = ?1"
 			" AND (http_status = 200 OR http_status = 304)");
 	if (!rc && !(rc = db_bind_text(st, 1, url)))
 		rc = db_step(st, &row);
@@ -578,7 +578,7 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag, 
 			rc = tj_error(TJ_ENOMEM, "out of memory reading page validators");
 		}
 	}
-	db_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -590,14 +590,14 @@ enum tj_code store_page_queue(struct db *db, const char *url, const char *source
 
 	/* a page already known to this run keeps its state: queueing it again
 	 * after a resume must not make a fetched page look unfetched */
-	rc = db_prepare(db, &st,
+	rc = db_prepare_cached(db, &st,
 		"INSERT INTO pages(url, source_id, depth, state, run_id) VALUES (?1, ?2, ?4, 'queued', ?3)"
 		" ON CONFLICT(url) DO UPDATE SET source_id = ?2, depth = ?4, state = 'queued', run_id = ?3"
 		" WHERE run_id IS NOT ?3");
 	if (!rc && !(rc = db_bind_text(st, 1, url)) && !(rc = db_bind_text(st, 2, source_id)) &&
 	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_int(st, 4, depth)))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -607,7 +607,7 @@ enum tj_code store_page_blocked(struct db *db, const char *url, const char *sour
 	sqlite3_stmt *st = NULL;
 	enum tj_code rc;
 
-	rc = db_prepare(db, &st,
+	rc = db_prepare_cached(db, &st,
 		"INSERT INTO pages(url, source_id, state, run_id, error, fetched_at)"
 		" VALUES (?1, ?2, 'blocked', ?3, ?4, ?5)"
 		" ON CONFLICT(url) DO UPDATE SET source_id = ?2, state = 'blocked', run_id = ?3,"
@@ -616,7 +616,7 @@ enum tj_code store_page_blocked(struct db *db, const char *url, const char *sour
 	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, why)) &&
 	    !(rc = db_bind_int(st, 5, db_now())))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 

@@ -293,6 +293,31 @@ static void test_run_stats_stored(void **state)
 	free(e);
 }
 
+static void test_statement_cache(void **state)
+{
+	struct fx *f = *state;
+	static const char sql[] = "SELECT count(*) FROM jobs WHERE source_id = ?1";
+	sqlite3_stmt *a = NULL, *b = NULL, *c = NULL;
+	bool row = false;
+
+	assert_int_equal(db_prepare_cached(f->db, &a, sql), TJ_OK);
+	assert_int_equal(db_bind_text(a, 1, "acme"), TJ_OK);
+	/* in use: a re-entrant caller gets its own statement */
+	assert_int_equal(db_prepare_cached(f->db, &b, sql), TJ_OK);
+	assert_ptr_not_equal(a, b);
+	db_release(f->db, b);
+	assert_int_equal(db_step(a, &row), TJ_OK);
+	assert_true(row);
+	db_release(f->db, a);
+	/* released: the same compiled statement comes back, reset and unbound */
+	assert_int_equal(db_prepare_cached(f->db, &c, sql), TJ_OK);
+	assert_ptr_equal(a, c);
+	assert_int_equal(db_step(c, &row), TJ_OK);
+	assert_true(row);
+	assert_int_equal(sqlite3_column_int(c, 0), 0);   /* NULL binding: no rows match */
+	db_release(f->db, c);
+}
+
 static void test_missing_fields_rejected(void **state)
 {
 	struct fx *f = *state;
@@ -317,6 +342,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_page_validators, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_stats_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_fields_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statement_cache, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
