@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "curl/curl.h"
+#include "db.h"
 #include "log.h"
 #include "version.h"
 
@@ -39,6 +40,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "export every posting (jsonl or csv)" },
 	{ "import", cmd_import, "import postings from an export" },
 	{ "backup", cmd_backup, "make a consistent copy of the database" },
+	{ "migrate", cmd_migrate, "upgrade the database to this version's schema" },
 	{ "rules", cmd_rules, "validate rule files; test a rule on a saved page" },
 	{ "robots", cmd_robots, "show robots.txt decisions for URLs" },
 	{ "extract", cmd_extract, "print the postings found on a saved page" },
@@ -69,7 +71,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("twentejobs %s\n", TJ_VERSION);
+		printf("twentejobs %s (database schema %d)\n", TJ_VERSION, db_schema_version());
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

@@ -4,7 +4,10 @@
  * Schema versions are PRAGMA user_version; migrations[i] takes the
  * database from version i to i+1 and runs inside one transaction, so a
  * killed process leaves either the old or the new schema, never half.
- * Add a migration by appending to the array - never edit a shipped one.
+ * Add a migration by appending to the array - never edit a shipped one,
+ * and first save the old version's fixture with scripts/db-fixture:
+ * tests/unit/test_db.c migrates every tests/data/schema/v*.sql to the
+ * current version and compares the result with a fresh database.
  *
  * Tables (version 1):
  *   sources     one row per rule file: employer facts for the directory
@@ -20,6 +23,10 @@
  *               prefix indexes for 2-4 characters, so search-as-you-type
  *               fragments ("ontw"*) need not merge every word's doclist
  *               (2.6x the index size; "ontw" at 100k: 39 -> 19 ms)
+ *
+ * Version 2 adds:
+ *   robots_cache the last definitive robots.txt answer per origin, so a
+ *               crawl within 24 h reuses it (RFC 9309 2.4)
  */
 #include "db.h"
 #include "fts_stem.h"
@@ -29,6 +36,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
+#include <getopt.h>
 
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema */
@@ -136,6 +145,16 @@ static const char *const migrations[] = {
 	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
 	"  VALUES (new.id, new.title, new.employer, new.city, new.description);"
 	"END;",
+
+	/* 1 -> 2: robots.txt answers kept across crawls (spider/crawl.c),
+	 * because RFC 9309 2.4 lets a crawler cache them for up to 24 hours
+	 * and a daily crawl should not ask every host again */
+	"CREATE TABLE robots_cache ("
+	"  url TEXT PRIMARY KEY,"                      /* scheme://host[:port]/robots.txt */
+	"  status INTEGER NOT NULL,"                   /* 200 = body is the file, 4xx = allow all */
+	"  body BLOB,"
+	"  fetched_at INTEGER NOT NULL"
+	");",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -221,8 +240,8 @@ static enum tj_code migrate(struct db *db)
 		return TJ_OK;
 	if (db->readonly)
 		return tj_error(TJ_EDB, "database '%s' has schema version %d and needs %d: "
-				"run a command that writes it (e.g. crawl) first",
-				db->path, version, N_MIGRATIONS);
+				"upgrade it with 'twentejobs migrate --db %s' (or any crawl)",
+				db->path, version, N_MIGRATIONS, db->path);
 	for (; version < N_MIGRATIONS; version++) {
 		if ((rc = db_begin(db)))
 			return rc;
@@ -403,4 +422,75 @@ enum tj_code db_step(sqlite3_stmt *st, bool *row)
 const char *db_col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The user_version of the file at path, without migrating it. */
+static enum tj_code file_version(const char *path, int *out)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc = TJ_OK;
+
+	*out = 0;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		rc = tj_error(TJ_EDB, "database '%s': %s", path,
+			      h ? sqlite3_errmsg(h) : "out of memory");
+	else
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = db_default_path();
+	struct db *db = NULL;
+	int ch, before = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': path = optarg; break;
+		case 'h':
+			printf("usage: twentejobs migrate [--db FILE]\n\n"
+			       "Upgrade the database to the schema this twentejobs writes (%d).\n"
+			       "Each step runs in its own transaction: an interrupted upgrade leaves\n"
+			       "the last complete version.  Commands that write (crawl, import) upgrade\n"
+			       "too; serve and the other readers need an upgraded database.\n",
+			       N_MIGRATIONS);
+			return 0;
+		default:
+			fprintf(stderr, "twentejobs migrate: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "twentejobs migrate: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
+		return 2;
+	}
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr, "twentejobs migrate: database '%s' does not exist\n", path);
+		return 1;
+	}
+	if (file_version(path, &before) || db_open(path, false, &db)) {
+		fprintf(stderr, "twentejobs migrate: %s\n", tj_errmsg());
+		return 1;
+	}
+	db_close(db);
+	if (before == N_MIGRATIONS)
+		printf("database '%s': schema %d, up to date\n", path, before);
+	else
+		printf("database '%s': schema %d -> %d\n", path, before, N_MIGRATIONS);
+	return 0;
 }

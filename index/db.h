@@ -44,6 +44,9 @@ int db_schema_version(void);
 enum tj_code db_open(const char *path, bool readonly, struct db **out) TJ_WUR;
 void db_close(struct db *db);   /* NULL is a no-op */
 
+/* twentejobs migrate [--db FILE]: upgrade the schema; exit status. */
+int cmd_migrate(int argc, char **argv);
+
 /* The --db default: $TWENTEJOBS_DB, else "twentejobs.db".  Borrowed. */
 const char *db_default_path(void);
 

@@ -135,7 +135,7 @@ static void test_newer_schema_refused(void **state)
 	assert_int_equal(db_open(f->path, false, &db2), TJ_EDB);
 	assert_null(db2);
 	assert_non_null(strstr(tj_errmsg(), "schema version 999"));
-	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 1"), TJ_OK);
+	assert_int_equal(db_exec(f->db, "PRAGMA user_version = 2"), TJ_OK);
 }
 
 static void test_new_unchanged_changed(void **state)
