@@ -390,6 +390,13 @@ enum tj_code db_bind_text(sqlite3_stmt *st, int i, const char *s)
 	return bind_rc(st, sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT));
 }
 
+enum tj_code db_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len)
+{
+	if (!p)
+		return bind_rc(st, sqlite3_bind_null(st, i));
+	return bind_rc(st, sqlite3_bind_blob64(st, i, p, (sqlite3_uint64)len, SQLITE_TRANSIENT));
+}
+
 enum tj_code db_bind_int(sqlite3_stmt *st, int i, int64_t v)
 {
 	return bind_rc(st, sqlite3_bind_int64(st, i, v));

@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "err.h"
 
@@ -76,6 +77,7 @@ void db_release(struct db *db, sqlite3_stmt *st);  /* NULL is a no-op */
 /* Bind by 1-based index; NULL text binds SQL NULL; NAN double binds NULL. */
 enum tj_code db_bind_text(sqlite3_stmt *st, int i, const char *s) TJ_WUR;
 enum tj_code db_bind_int(sqlite3_stmt *st, int i, int64_t v) TJ_WUR;
+enum tj_code db_bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len) TJ_WUR; /* NULL p: SQL NULL */
 enum tj_code db_bind_double(sqlite3_stmt *st, int i, double v) TJ_WUR;
 enum tj_code db_bind_null(sqlite3_stmt *st, int i) TJ_WUR;
 

@@ -60,6 +60,7 @@
 #include "log.h"
 #include "normalize.h"
 #include "robots.h"
+#include "robots_cache.h"
 #include "rules.h"
 #include "sitemap.h"
 #include "store.h"
@@ -105,6 +106,7 @@ struct crawl {
 	pthread_mutex_t mu;     /* source counters */
 	struct frontier *fr;
 	struct classifier *cls;
+	struct robots_cache *robots_cache;      /* read-only after start; may be NULL */
 	atomic_int stop;
 	atomic_int workers_alive;
 	atomic_long fetched_total, postings_total, errors_total;
@@ -540,6 +542,91 @@ static double backoff_gap(const struct fetch_response *r, int host_errors)
 	return gap;
 }
 
+/* Parse a robots.txt body and apply what it says besides the rules: its
+ * Crawl-delay raises the host's delay, its Sitemap: lines on the source's
+ * own host feed the source job URLs.  Returns the policy (NULL: out of
+ * memory) and the delay in *gap. */
+static struct robots *apply_robots_file(struct crawl *c, const struct frontier_item *it,
+					const char *body, size_t len, double *gap)
+{
+	struct robots *r = robots_parse(body, len);
+	double cd = r ? robots_crawl_delay(r, c->agent_token) : -1.0;
+
+	for (size_t i = 0; r && i < robots_sitemap_count(r); i++) {
+		char *u = url_normalize(robots_sitemap(r, i)), *h = u ? url_host(u) : NULL;
+
+		if (h && !strcmp(h, it->host)) {
+			send_msg(c, &c->src[it->source], W_QUEUE, u, 0, NULL, NULL, NULL,
+				 NULL, NULL, NULL, NULL, 1);
+			if (enqueue(c, it->source, u, 1, 0, ITEM_F_SITEMAP))
+				log_error("cannot queue sitemap '%s': %s", u, tj_errmsg());
+		}
+		free(h);
+		free(u);
+	}
+	if (cd > 0) {
+		if (cd > MAX_BACKOFF_S)
+			cd = MAX_BACKOFF_S;
+		if (frontier_host_delay(c->fr, it->host, cd))
+			log_error("%s", tj_errmsg());
+		if (cd > *gap)
+			*gap = cd;
+	}
+	return r;
+}
+
+/* Keep a definitive robots.txt answer for the next crawls (the writer
+ * thread stores it).  Losing it only costs a fetch next time, so a failure
+ * is logged and does not mark the run incomplete. */
+static void cache_robots(struct crawl *c, const struct frontier_item *it, long status,
+			 const struct buf *body)
+{
+	struct wmsg *m;
+
+	if (c->opt->robots_max_age_s == 0)
+		return;
+	m = calloc(1, sizeof(*m));
+	if (!m || !(m->url = strdup(it->url)) ||
+	    (body && body->len && !(m->body = malloc(body->len)))) {
+		wmsg_free(m);
+		log_error("robots.txt '%s': out of memory caching it", it->url);
+		return;
+	}
+	m->ops = W_ROBOTS;
+	m->source_id = c->src[it->source].rule->id;
+	m->run_id = c->src[it->source].run_id;
+	m->http_status = status;
+	if (m->body) {
+		memcpy(m->body, body->data, body->len);
+		m->body_len = body->len;
+	}
+	if (writer_send(c->wr, m))
+		log_error("robots.txt '%s': %s", it->url, tj_errmsg());
+}
+
+/* A robots.txt answer an earlier crawl stored within the allowed age:
+ * used without a request.  Returns false when there is none. */
+static bool robots_from_cache(struct crawl *c, const struct frontier_item *it)
+{
+	const struct robots_cache_entry *e = robots_cache_find(c->robots_cache, it->url);
+	struct robots *r;
+	double gap = 0;
+
+	if (!e)
+		return false;
+	if (e->status >= 200 && e->status < 300)
+		r = apply_robots_file(c, it, e->body, e->len, &gap);
+	else
+		r = robots_allow_all();
+	if (!r)
+		return false;   /* out of memory: fetch it instead */
+	log_debug("robots.txt '%s': from the cache (status %ld, %lld s old)", it->url, e->status,
+		  (long long)(db_now() - e->fetched_at));
+	frontier_set_robots(c->fr, it->host, r);
+	frontier_done(c->fr, it->host, false, 0);
+	return true;
+}
+
 static void handle_robots(struct crawl *c, struct fetcher *fe, const struct frontier_item *it)
 {
 	static const char *const any[] = { "", NULL };
@@ -548,37 +635,18 @@ static void handle_robots(struct crawl *c, struct fetcher *fe, const struct fron
 	struct robots *r = NULL;
 	double gap = 0;
 
+	if (robots_from_cache(c, it))
+		return;
 	if (fetch_url(fe, &rq, &resp)) {
 		log_error("robots.txt '%s': %s", it->url, tj_errmsg());
 		r = robots_disallow_all();
 	} else if (resp.status == FETCH_OK) {
-		double cd;
-
-		r = robots_parse(buf_str(&resp.body), resp.body.len);
-		cd = r ? robots_crawl_delay(r, c->agent_token) : -1.0;
-		/* Sitemap: lines on the source's own host feed it job URLs too */
-		for (size_t i = 0; r && i < robots_sitemap_count(r); i++) {
-			char *u = url_normalize(robots_sitemap(r, i)), *h = u ? url_host(u) : NULL;
-
-			if (h && !strcmp(h, it->host)) {
-				send_msg(c, &c->src[it->source], W_QUEUE, u, 0, NULL, NULL, NULL,
-					 NULL, NULL, NULL, NULL, 1);
-				if (enqueue(c, it->source, u, 1, 0, ITEM_F_SITEMAP))
-					log_error("cannot queue sitemap '%s': %s", u, tj_errmsg());
-			}
-			free(h);
-			free(u);
-		}
-		if (cd > 0) {
-			if (cd > MAX_BACKOFF_S)
-				cd = MAX_BACKOFF_S;
-			if (frontier_host_delay(c->fr, it->host, cd))
-				log_error("%s", tj_errmsg());
-			if (cd > gap)
-				gap = cd;
-		}
+		r = apply_robots_file(c, it, buf_str(&resp.body), resp.body.len, &gap);
+		if (r)
+			cache_robots(c, it, resp.http_status, &resp.body);
 	} else if (resp.status == FETCH_HTTP_ERROR && resp.http_status >= 400 && resp.http_status < 500) {
 		r = robots_allow_all();         /* RFC 9309 2.3.1.3: unavailable = allow */
+		cache_robots(c, it, resp.http_status, NULL);
 	} else if (resp.status == FETCH_STOPPED) {
 		r = robots_disallow_all();
 	} else if (resp.status == FETCH_FORBIDDEN_ADDR) {
@@ -1143,6 +1211,13 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 		goto out;
 	if ((rc = classifier_load(NULL, &c.cls)))
 		goto out;
+	if (opt->robots_max_age_s != 0) {
+		long age = opt->robots_max_age_s < 0 || opt->robots_max_age_s > ROBOTS_CACHE_MAX_AGE_S
+			   ? ROBOTS_CACHE_MAX_AGE_S : opt->robots_max_age_s;
+
+		if ((rc = robots_cache_load(c.db, db_now() - age, &c.robots_cache)))
+			goto out;
+	}
 
 	stop_flag = &c.stop;
 	memset(&sa, 0, sizeof(sa));
@@ -1230,6 +1305,7 @@ out:
 	writer_stop(c.wr);
 	frontier_free(c.fr);
 	classifier_free(c.cls);
+	robots_cache_free(c.robots_cache);
 	db_close(c.wdb);
 	db_close(c.db);
 	ruleset_release(&c.rules);
@@ -1256,6 +1332,9 @@ static void crawl_usage(FILE *out)
 		"  --demo-web ADDR:PORT  fetch every host from bin/demo-web at ADDR:PORT over\n"
 		"                        plain HTTP (https URLs keep their form everywhere else)\n"
 		"  --allow-private       allow connections to loopback/private addresses\n"
+		"  --robots-max-age S    reuse a robots.txt an earlier crawl fetched less than S\n"
+		"                        seconds ago (default and maximum 86400, RFC 9309;\n"
+		"                        0 = always fetch it)\n"
 		"  --user-agent UA       User-Agent (default TwenteJobsBot/%s (+%s))\n"
 		"  --quiet               only errors\n"
 		"  --no-progress         no live status line even on a terminal\n"
@@ -1288,6 +1367,7 @@ int cmd_crawl(int argc, char **argv)
 		{ "resolve", required_argument, NULL, 'R' },
 		{ "demo-web", required_argument, NULL, 'w' },
 		{ "allow-private", no_argument, NULL, 'p' },
+		{ "robots-max-age", required_argument, NULL, 'A' },
 		{ "user-agent", required_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'n' },
@@ -1313,6 +1393,7 @@ int cmd_crawl(int argc, char **argv)
 	opt.db_path = db_default_path();
 	opt.delay_ms = -1;
 	opt.max_pages = -1;
+	opt.robots_max_age_s = -1;
 	opterr = 0;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
@@ -1342,6 +1423,11 @@ int cmd_crawl(int argc, char **argv)
 			if (!parse_long(optarg, 1, 10000000, &v))
 				goto bad_number;
 			opt.max_pages = v;
+			break;
+		case 'A':
+			if (!parse_long(optarg, 0, ROBOTS_CACHE_MAX_AGE_S, &v))
+				goto bad_number;
+			opt.robots_max_age_s = v;
 			break;
 		case 'T':
 			if (!parse_long(optarg, 100, 3600000, &v))

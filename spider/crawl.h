@@ -25,6 +25,9 @@ struct crawl_options {
 	long max_pages;                 /* -1: the rule's, else 500 */
 	long timeout_ms;                /* 0: 30 s per request */
 	const char *user_agent;         /* NULL: TwenteJobsBot/<version> (+<contact>) */
+	long robots_max_age_s;          /* reuse a robots.txt answer fetched within this
+					   many seconds by an earlier crawl: 0 = always
+					   fetch; capped at 86400 (RFC 9309 2.4) */
 	bool allow_private;
 	bool quiet;
 	bool progress;                  /* live status line (a terminal) */

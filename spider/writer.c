@@ -8,6 +8,7 @@
  * which is what finishing a source's crawl run needs.
  */
 #include "writer.h"
+#include "robots_cache.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -36,6 +37,7 @@ void wmsg_free(struct wmsg *m)
 	free(m->etag);
 	free(m->last_modified);
 	free(m->error);
+	free(m->body);
 	for (size_t i = 0; i < m->n_postings; i++)
 		posting_release(&m->postings[i]);
 	free(m->postings);
@@ -76,6 +78,8 @@ static enum tj_code apply(struct db *db, const struct wmsg *m, long *n_new)
 					m->error ? m->error : "robots.txt");
 	if (!rc && (m->ops & W_TOUCH))
 		rc = store_touch_page(db, m->url, m->run_id, NULL);
+	if (!rc && (m->ops & W_ROBOTS))
+		rc = robots_cache_put(db, m->url, m->http_status, m->body, m->body_len, db_now());
 	return rc;
 }
 

@@ -33,6 +33,8 @@
 #define W_TOUCH    8u   /* keep the postings last seen on url alive this run */
 #define W_BLOCKED 16u   /* url was robots-blocked: record error as the reason */
 #define W_QUEUE   32u   /* queue url itself in the pages table at link_depth */
+#define W_ROBOTS  64u   /* url is a robots.txt answered http_status with body:
+			   keep it in robots_cache (index/robots_cache.h) */
 
 struct wmsg {
 	unsigned ops;
@@ -42,6 +44,8 @@ struct wmsg {
 	long http_status;
 	char *etag, *last_modified;     /* owned, may be NULL */
 	char *error;                    /* owned, may be NULL */
+	char *body;                     /* owned, may be NULL (W_ROBOTS) */
+	size_t body_len;
 	struct posting *postings;       /* owned array */
 	size_t n_postings;
 	char **links;                   /* owned array of owned strings */

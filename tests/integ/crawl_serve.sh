@@ -29,15 +29,18 @@ check "URLs keep their https form" test "$(sql "$DB" "SELECT count(*) FROM jobs 
 check "descriptions are plain text" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE description LIKE '%<p>%' OR description LIKE '%&lt;%'")" = 0
 
 # robots.txt: no request the site's robots.txt forbids us
-bad=0
-while IFS=$'\t' read -r start end host method path status; do
-	[ "$path" = "/robots.txt" ] && continue
-	robots="$ROOT/data/demo-web/$host/robots.txt"
-	[ -f "$robots" ] || continue
-	d=$("$BIN/twentejobs" robots --agent TwenteJobsBot "$robots" "https://$host$path" | cut -f1)
-	if [ "$d" != allow ]; then bad=$((bad + 1)); echo "  disallowed but fetched: $host$path"; fi
-done <"$DEMO_LOG"
-check "no robots-disallowed URL was requested" test "$bad" = 0
+disallowed_requests() {
+	local bad=0 start end host method path status robots d
+	while IFS=$'\t' read -r start end host method path status; do
+		[ "$path" = "/robots.txt" ] && continue
+		robots="$ROOT/data/demo-web/$host/robots.txt"
+		[ -f "$robots" ] || continue
+		d=$("$BIN/twentejobs" robots --agent TwenteJobsBot "$robots" "https://$host$path" | cut -f1)
+		if [ "$d" != allow ]; then bad=$((bad + 1)); echo "  disallowed but fetched: $host$path" >&2; fi
+	done <"$DEMO_LOG"
+	echo "$bad"
+}
+check "no robots-disallowed URL was requested" test "$(disallowed_requests)" = 0
 blocked=$(sql "$DB" "SELECT sum(robots_blocked) FROM crawl_runs")
 check "robots.txt blocked some linked pages (got $blocked)" test "${blocked:-0}" -ge 2
 
@@ -74,11 +77,25 @@ out=$("$BIN/twentejobs" sources --db "$DB")
 check "sources lists every source" test "$(grep -c ' ok ' <<<"$out")" = "$n_sources"
 
 # a second crawl: conditional GET answers 304 and nothing is lost
+robots_requests() { awk -F'\t' '$5 == "/robots.txt"' "$DEMO_LOG" | wc -l; }
+n_robots=$(robots_requests)
+n_hosts=$(awk -F'\t' '{ print $3 }' "$DEMO_LOG" | sort -u | wc -l)
+check "robots.txt answers kept for the next crawl ($n_hosts hosts)" \
+	test "$(sql "$DB" "SELECT count(*) FROM robots_cache")" = "$n_hosts"
 "$BIN/twentejobs" crawl --db "$DB" --rules "$ROOT/rules" --demo-web "127.0.0.1:$DEMO_PORT" \
 	--delay-ms $DELAY_MS --threads 8 --no-progress >"$TMP/crawl2.out" 2>"$TMP/crawl2.err"
 check "second crawl exits 0" test $? = 0
 check "second crawl used conditional GET" test "$(sql "$DB" "SELECT sum(not_modified) FROM crawl_runs WHERE id > $n_sources")" -ge 20
 check "second crawl kept every posting active" test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'active'")" = "$n_jobs"
+check "second crawl reused the cached robots.txt (RFC 9309 2.4: 24 h)" test "$(robots_requests)" = "$n_robots"
+check "second crawl still obeyed it: pages blocked" \
+	test "$(sql "$DB" "SELECT sum(robots_blocked) FROM crawl_runs WHERE id > $n_sources")" -ge 2
+check "no robots-disallowed URL requested in either crawl" test "$(disallowed_requests)" = 0
+# --robots-max-age 0 asks every host again
+"$BIN/twentejobs" crawl --db "$DB" --rules "$ROOT/rules" --demo-web "127.0.0.1:$DEMO_PORT" \
+	--delay-ms $DELAY_MS --threads 8 --no-progress --quiet --robots-max-age 0
+check "--robots-max-age 0 fetched robots.txt again from every host" \
+	test "$(robots_requests)" = "$((n_robots + n_hosts))"
 check "database integrity ok" test "$(sql "$DB" "PRAGMA integrity_check")" = ok
 
 summary
