@@ -891,7 +891,12 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 		rc = tj_error(TJ_ENOMEM, "out of memory starting the server");
 		goto fail;
 	}
-	if ((rc = random_key(s->cursor_key)) || (rc = db_open(c->db_path, false, &s->keeper)))
+	if ((rc = db_open(c->db_path, false, &s->keeper)))
+		goto fail;
+	/* the database's own key, so cursors outlive a restart; the random
+	 * fallback only for a database whose meta row was removed by hand */
+	if (db_meta_blob(s->keeper, "cursor_key", s->cursor_key, sizeof(s->cursor_key)) &&
+	    (rc = random_key(s->cursor_key)))
 		goto fail;
 	{
 		/* warm the attribute snapshot so the first search does not pay */

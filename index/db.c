@@ -27,6 +27,7 @@
  * Version 2 adds:
  *   robots_cache the last definitive robots.txt answer per origin, so a
  *               crawl within 24 h reuses it (RFC 9309 2.4)
+ *   meta        name -> value settings of the database (cursor_key)
  */
 #include "db.h"
 #include "fts_stem.h"
@@ -154,7 +155,15 @@ static const char *const migrations[] = {
 	"  status INTEGER NOT NULL,"                   /* 200 = body is the file, 4xx = allow all */
 	"  body BLOB,"
 	"  fetched_at INTEGER NOT NULL"
-	");",
+	");"
+	/* settings of this database; cursor_key seals the API's pagination
+	 * cursors (index/search.c), kept here so that a cursor stays valid
+	 * across server restarts and between servers on one database */
+	"CREATE TABLE meta ("
+	"  name TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL"
+	");"
+	"INSERT INTO meta (name, value) VALUES ('cursor_key', randomblob(16));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -429,6 +438,26 @@ enum tj_code db_step(sqlite3_stmt *st, bool *row)
 const char *db_col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+enum tj_code db_meta_blob(struct db *db, const char *name, void *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	bool row = false;
+	enum tj_code rc;
+
+	rc = db_prepare(db, &st, "SELECT value FROM meta WHERE name = ?1");
+	if (!rc)
+		rc = db_bind_text(st, 1, name);
+	if (!rc)
+		rc = db_step(st, &row);
+	if (!rc && (!row || (size_t)sqlite3_column_bytes(st, 0) != len))
+		rc = tj_error(TJ_ENOTFOUND, "database '%s': no %zu-byte setting '%s'", db->path,
+			      len, name);
+	if (!rc)
+		memcpy(out, sqlite3_column_blob(st, 0), len);
+	db_finalize(st);
+	return rc;
 }
 
 /* The user_version of the file at path, without migrating it. */

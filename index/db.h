@@ -88,6 +88,10 @@ enum tj_code db_bind_null(sqlite3_stmt *st, int i) TJ_WUR;
  */
 enum tj_code db_step(sqlite3_stmt *st, bool *row) TJ_WUR;
 
+/* Copy the setting `name` of table meta, exactly len bytes, into out.
+ * TJ_ENOTFOUND when it is missing or of another length. */
+enum tj_code db_meta_blob(struct db *db, const char *name, void *out, size_t len) TJ_WUR;
+
 /* Column text, or NULL; borrowed until the next step. */
 const char *db_col_text(sqlite3_stmt *st, int i);
 

@@ -35,9 +35,9 @@
  * id, newest first, so the order is total and cursors are stable.
  *
  * Cursors carry the last hit's (key, id) and a fingerprint of q and the
- * filters, sealed with SipHash-2-4 (Aumasson & Bernstein, 2012) under a
- * per-process key: tampering and replaying a cursor against another query
- * are both detected.
+ * filters, sealed with SipHash-2-4 (Aumasson & Bernstein, 2012) under the
+ * database's key (meta.cursor_key, so a cursor survives a server restart):
+ * tampering and replaying a cursor against another query are both detected.
  *
  * Limits: steps 1-2 are linear in the matches (about 7 ms for a word in all
  * of 100k postings); counts are exact, never estimated.

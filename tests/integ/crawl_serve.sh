@@ -76,6 +76,18 @@ check "search command prints engineer postings" grep -qi engineer <<<"$out"
 out=$("$BIN/twentejobs" sources --db "$DB")
 check "sources lists every source" test "$(grep -c ' ok ' <<<"$out")" = "$n_sources"
 
+# cursors are sealed with the database's key: they outlive a restart
+page1=$(curl -fsS "$API/api/v1/jobs?q=engineer&limit=2")
+cur=$(echo "$page1" | jq -r '.next_cursor')
+page2=$(curl -fsS -G --data-urlencode "cursor=$cur" "$API/api/v1/jobs?q=engineer&limit=2" | jq -c '[.results[].id]')
+kill "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null
+start_serve "$DB" || { fail "serve restarts"; summary; exit 1; }
+again=$(curl -fsS -G --data-urlencode "cursor=$cur" "$API/api/v1/jobs?q=engineer&limit=2" | jq -c '[.results[].id]')
+check "a cursor from before a restart gives the same next page ($page2)" \
+	test -n "$again" -a "$again" = "$page2" -a "$page2" != '[]'
+check "the next page does not repeat the first" \
+	test "$(jq -n --argjson a "$(echo "$page1" | jq -c '[.results[].id]')" --argjson b "$page2" '$a - ($a - $b) | length')" = 0
+
 # a second crawl: conditional GET answers 304 and nothing is lost
 robots_requests() { awk -F'\t' '$5 == "/robots.txt"' "$DEMO_LOG" | wc -l; }
 n_robots=$(robots_requests)
