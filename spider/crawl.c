@@ -925,6 +925,14 @@ static void process_item(struct worker_ctx *w, struct fetcher *fe, struct fronti
 		free(to);
 		break;
 	}
+	case FETCH_STOPPED:
+		/* cut off by SIGINT/SIGTERM: no answer at all, so nothing is
+		 * recorded and the page stays queued for the resumed run (a
+		 * "failed" row would be taken as finished and never fetched) */
+		pthread_mutex_lock(&c->mu);
+		s->incomplete = true;
+		pthread_mutex_unlock(&c->mu);
+		break;
 	default: {
 		bool gone = resp.status == FETCH_HTTP_ERROR &&
 			    (resp.http_status == 404 || resp.http_status == 410);
