@@ -30,6 +30,7 @@
  *   meta        name -> value settings of the database (cursor_key)
  */
 #include "db.h"
+#include "cli.h"
 #include "fts_stem.h"
 
 #include <stdlib.h>
@@ -38,7 +39,6 @@
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
-#include <getopt.h>
 
 static const char *const migrations[] = {
 	/* 0 -> 1: the first schema */
@@ -482,39 +482,20 @@ static enum tj_code file_version(const char *path, int *out)
 
 int cmd_migrate(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	char usage[512];
 	const char *path = db_default_path();
 	struct db *db = NULL;
-	int ch, before = 0;
+	int first, before = 0, status;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': path = optarg; break;
-		case 'h':
-			printf("usage: twentejobs migrate [--db FILE]\n\n"
-			       "Upgrade the database to the schema this twentejobs writes (%d).\n"
-			       "Each step runs in its own transaction: an interrupted upgrade leaves\n"
-			       "the last complete version.  Commands that write (crawl, import) upgrade\n"
-			       "too; serve and the other readers need an upgraded database.\n",
-			       N_MIGRATIONS);
-			return 0;
-		default:
-			fprintf(stderr, "twentejobs migrate: unknown option '%s' (see --help)\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "twentejobs migrate: unexpected argument '%s' (see --help)\n",
-			argv[optind]);
-		return 2;
-	}
+	snprintf(usage, sizeof(usage),
+		 "usage: twentejobs migrate [--db FILE]\n\n"
+		 "Upgrade the database to the schema this twentejobs writes (%d).\n"
+		 "Each step runs in its own transaction: an interrupted upgrade leaves\n"
+		 "the last complete version.  Commands that write (crawl, import) and\n"
+		 "serve upgrade too; the other readers need an upgraded database.\n",
+		 N_MIGRATIONS);
+	if ((status = cli_parse(argc, argv, usage, NULL, NULL, &path, &first)) >= 0)
+		return status;
 	if (access(path, F_OK) != 0) {
 		fprintf(stderr, "twentejobs migrate: database '%s' does not exist\n", path);
 		return 1;

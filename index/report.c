@@ -6,9 +6,9 @@
  * robots.txt blocked, and its one-line message.
  */
 #include "report.h"
+#include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,39 +158,24 @@ static void print_sources_table(const json_t *arr)
 
 int cmd_sources(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = db_default_path();
 	bool as_json = false;
+	const struct cli_opt opts[] = {
+		{ "json", 0, NULL, &as_json },
+		{ NULL, 0, NULL, NULL },
+	};
 	struct db *db = NULL;
 	json_t *arr = NULL;
-	int ch, status = 0;
+	int first, status;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': path = optarg; break;
-		case 'j': as_json = true; break;
-		case 'h':
-			printf("usage: twentejobs sources [--db FILE] [--json]\n\n"
-			       "Each source's crawl health: the last run's status and time, pages,\n"
-			       "active and expired postings, errors by kind, robots.txt blocks, and\n"
-			       "why a run was not complete.\n");
-			return 0;
-		default:
-			fprintf(stderr, "twentejobs sources: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "twentejobs sources: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
+	if ((status = cli_parse(argc, argv,
+				"usage: twentejobs sources [--db FILE] [--json]\n\n"
+				"Each source's crawl health: the last run's status and time, pages,\n"
+				"active and expired postings, errors by kind, robots.txt blocks, and\n"
+				"why a run was not complete.\n",
+				opts, NULL, &path, &first)) >= 0)
+		return status;
+	status = 0;
 	if (db_open(path, true, &db) || report_sources(db, &arr)) {
 		fprintf(stderr, "twentejobs sources: %s\n", tj_errmsg());
 		status = 1;

@@ -15,7 +15,6 @@
 #include "transfer.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "store.h"
 
 static json_t *col_json(sqlite3_stmt *st, int i)
@@ -139,42 +139,26 @@ static enum tj_code export_rows(struct db *db, bool csv, FILE *out, long *n)
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = db_default_path(), *format = "jsonl", *output = NULL;
+	const struct cli_opt opts[] = {
+		{ "format", 0, &format, NULL },
+		{ "output", 'o', &output, NULL },
+		{ NULL, 0, NULL, NULL },
+	};
 	struct db *db = NULL;
 	FILE *out = stdout;
 	long n = 0;
-	int ch, status = 0;
+	int first, status;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': path = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'h':
-			printf("usage: twentejobs export [--db FILE] [--format jsonl|csv] [-o FILE]\n\n"
-			       "Every posting with its state (active, expired, duplicate) and lifecycle\n"
-			       "times; jsonl also carries each posting's full record and its history.\n");
-			return 0;
-		default:
-			fprintf(stderr, "twentejobs export: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
+	if ((status = cli_parse(argc, argv,
+				"usage: twentejobs export [--db FILE] [--format jsonl|csv] [-o FILE]\n\n"
+				"Every posting with its state (active, expired, duplicate) and lifecycle\n"
+				"times; jsonl also carries each posting's full record and its history.\n",
+				opts, NULL, &path, &first)) >= 0)
+		return status;
+	status = 0;
 	if (strcmp(format, "jsonl") && strcmp(format, "csv")) {
 		fprintf(stderr, "twentejobs export: unknown format '%s' (expected jsonl or csv)\n", format);
-		return 2;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "twentejobs export: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
 	if (db_open(path, true, &db)) {
@@ -307,42 +291,27 @@ out:
 
 int cmd_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "replace", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = db_default_path(), *file;
 	bool replace = false;
+	const struct cli_opt opts[] = {
+		{ "replace", 0, NULL, &replace },
+		{ NULL, 0, NULL, NULL },
+	};
 	struct db *db = NULL;
 	FILE *in;
 	long added, skipped;
-	int ch, status = 0;
+	int first, status;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': path = optarg; break;
-		case 'r': replace = true; break;
-		case 'h':
-			printf("usage: twentejobs import [--db FILE] [--replace] FILE.jsonl\n\n"
-			       "Import postings written by 'export --format jsonl' (FILE '-' is stdin),\n"
-			       "with their state, lifecycle times and history.  Postings whose key is\n"
-			       "already in the database are skipped, or replaced with --replace.  All\n"
-			       "or nothing: one bad line imports nothing and names the line.\n");
-			return 0;
-		default:
-			fprintf(stderr, "twentejobs import: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "twentejobs import: expected one FILE (see --help)\n");
-		return 2;
-	}
-	file = argv[optind];
+	if ((status = cli_parse(argc, argv,
+				"usage: twentejobs import [--db FILE] [--replace] FILE.jsonl\n\n"
+				"Import postings written by 'export --format jsonl' (FILE '-' is stdin),\n"
+				"with their state, lifecycle times and history.  Postings whose key is\n"
+				"already in the database are skipped, or replaced with --replace.  All\n"
+				"or nothing: one bad line imports nothing and names the line.\n",
+				opts, "FILE", &path, &first)) >= 0)
+		return status;
+	status = 0;
+	file = argv[first];
 	in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!in) {
 		fprintf(stderr, "twentejobs import: cannot read '%s': %s\n", file, strerror(errno));
@@ -364,39 +333,22 @@ int cmd_import(int argc, char **argv)
 
 int cmd_backup(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *path = db_default_path();
 	struct db *db = NULL;
-	int ch, status = 0;
+	int first, status;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': path = optarg; break;
-		case 'h':
-			printf("usage: twentejobs backup [--db FILE] DEST\n\n"
-			       "Write a consistent copy of the database to DEST (a new file), safely\n"
-			       "while the crawler and the server are using it (SQLite's backup API).\n");
-			return 0;
-		default:
-			fprintf(stderr, "twentejobs backup: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "twentejobs backup: expected one DEST file (see --help)\n");
-		return 2;
-	}
-	if (db_open(path, true, &db) || transfer_backup(db, argv[optind])) {
+	if ((status = cli_parse(argc, argv,
+				"usage: twentejobs backup [--db FILE] DEST\n\n"
+				"Write a consistent copy of the database to DEST (a new file), safely\n"
+				"while the crawler and the server are using it (SQLite's backup API).\n",
+				NULL, "DEST", &path, &first)) >= 0)
+		return status;
+	status = 0;
+	if (db_open(path, true, &db) || transfer_backup(db, argv[first])) {
 		fprintf(stderr, "twentejobs backup: %s\n", tj_errmsg());
 		status = 1;
 	} else {
-		fprintf(stderr, "twentejobs backup: '%s' copied to '%s'\n", path, argv[optind]);
+		fprintf(stderr, "twentejobs backup: '%s' copied to '%s'\n", path, argv[first]);
 	}
 	db_close(db);
 	return status;
