@@ -30,6 +30,16 @@
  * make the run incomplete: its postings are kept alive instead
  * (store_touch_page), so they are neither refreshed nor expired.
  *
+ * Connections: each host has its own libcurl handle (struct host_fetcher),
+ * lent to whichever worker fetches that host; as a host has one request in
+ * flight at a time, its handle is never shared, and its kept-alive
+ * connection (and TLS session) serves the host's next request whatever
+ * worker makes it - instead of a new TCP and TLS handshake per page, which
+ * costs the employer's server as much as it costs us.  At most
+ * FETCH_POOL_MAX handles are kept; the least recently used idle one is
+ * closed for a new host.  Each worker keeps a handle of its own for when
+ * the pool cannot lend one.
+ *
  * Threads: the frontier and per-source counters have their own mutexes;
  * every write goes through one writer thread (spider/writer.c) that
  * commits pages in batches; workers only read, through main's connection
@@ -94,6 +104,24 @@ struct source_run {
 	long max_pages, max_depth;
 };
 
+/* Per-host libcurl handles (see the design block). */
+#define FETCH_POOL_MAX 256
+
+struct host_fetcher {
+	char *host;
+	struct fetcher *fe;
+	bool busy;
+	uint64_t used;          /* pool tick of the last lend, for LRU */
+};
+
+struct fetch_pool {
+	pthread_mutex_t mu;
+	struct host_fetcher v[FETCH_POOL_MAX];
+	size_t n;
+	uint64_t tick;
+	struct fetcher_config fc;
+};
+
 struct crawl {
 	const struct crawl_options *opt;
 	struct ruleset rules;
@@ -107,6 +135,7 @@ struct crawl {
 	struct frontier *fr;
 	struct classifier *cls;
 	struct robots_cache *robots_cache;      /* read-only after start; may be NULL */
+	struct fetch_pool pool;
 	atomic_int stop;
 	atomic_int workers_alive;
 	atomic_long fetched_total, postings_total, errors_total;
@@ -961,34 +990,98 @@ out:
 	free(lm);
 }
 
+/* Lend the host's own handle (creating it, or recycling the least
+ * recently used idle one), or NULL when none can be had. */
+static struct fetcher *pool_take(struct fetch_pool *p, const char *host)
+{
+	struct host_fetcher *slot = NULL, *lru = NULL;
+	struct fetcher *fe = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->n && !slot; i++) {
+		if (!strcmp(p->v[i].host, host))
+			slot = &p->v[i];
+		else if (!p->v[i].busy && (!lru || p->v[i].used < lru->used))
+			lru = &p->v[i];
+	}
+	if (slot) {
+		if (slot->busy)
+			slot = NULL;    /* never two transfers on one handle */
+	} else {
+		char *h = strdup(host);
+
+		if (h && p->n < FETCH_POOL_MAX) {
+			slot = &p->v[p->n++];
+		} else if (h && lru) {
+			slot = lru;     /* close the least recently used host's connection */
+			fetcher_free(slot->fe);
+			free(slot->host);
+		}
+		if (slot) {
+			slot->host = h;
+			slot->busy = false;
+			if (fetcher_new(&p->fc, &slot->fe)) {
+				log_debug("no handle of its own for '%s': %s", host, tj_errmsg());
+				/* drop the slot: move the last one into it */
+				free(slot->host);
+				*slot = p->v[--p->n];
+				slot = NULL;
+			}
+		} else {
+			free(h);
+		}
+	}
+	if (slot) {
+		slot->busy = true;
+		slot->used = ++p->tick;
+		fe = slot->fe;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return fe;
+}
+
+static void pool_give(struct fetch_pool *p, struct fetcher *fe)
+{
+	pthread_mutex_lock(&p->mu);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].fe == fe)
+			p->v[i].busy = false;
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_release(struct fetch_pool *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		fetcher_free(p->v[i].fe);
+		free(p->v[i].host);
+	}
+	p->n = 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker_ctx *w = arg;
 	struct crawl *c = w->c;
-	struct fetcher_config fc = { 0 };
 	struct fetcher *fe = NULL;
 	struct frontier_item it;
 
-	fc.user_agent = c->user_agent;
-	fc.demo_web = c->opt->demo_web;
-	fc.resolve = c->opt->resolve;
-	fc.n_resolve = c->opt->n_resolve;
-	fc.allow_private = c->opt->allow_private;
-	fc.timeout_ms = c->opt->timeout_ms;
-	fc.stop = &c->stop;
-	if (fetcher_new(&fc, &fe)) {
+	if (fetcher_new(&c->pool.fc, &fe)) {
 		log_error("cannot start a worker: %s", tj_errmsg());
 		atomic_store(&c->stop, 1);
 		frontier_wake_all(c->fr);
 		goto out;
 	}
 	while (frontier_next(c->fr, &it, &c->stop) == TJ_OK) {
+		struct fetcher *hf = it.host_dead ? NULL : pool_take(&c->pool, it.host);
+
 		if (it.kind == ITEM_ROBOTS) {
-			handle_robots(c, fe, &it);
+			handle_robots(c, hf ? hf : fe, &it);
 		} else {
-			process_item(w, fe, &it);
+			process_item(w, hf ? hf : fe, &it);
 			item_done(c, &c->src[it.source]);
 		}
+		if (hf)
+			pool_give(&c->pool, hf);
 		frontier_item_release(&it);
 	}
 out:
@@ -1168,12 +1261,20 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	memset(sum, 0, sizeof(*sum));
 	c.opt = opt;
 	pthread_mutex_init(&c.rdb_mu, NULL);
+	pthread_mutex_init(&c.pool.mu, NULL);
 	pthread_mutex_init(&c.mu, NULL);
 	c.default_delay = (opt->delay_ms >= 0 ? (double)opt->delay_ms : DEFAULT_DELAY_MS) / 1000.0;
 	snprintf(ua, sizeof(ua), "%s", opt->user_agent ? opt->user_agent
 		 : "TwenteJobsBot/" TJ_VERSION " (+" TJ_CONTACT_URL ")");
 	c.user_agent = ua;
 	agent_token(ua, c.agent_token, sizeof(c.agent_token));
+	c.pool.fc.user_agent = c.user_agent;
+	c.pool.fc.demo_web = opt->demo_web;
+	c.pool.fc.resolve = opt->resolve;
+	c.pool.fc.n_resolve = opt->n_resolve;
+	c.pool.fc.allow_private = opt->allow_private;
+	c.pool.fc.timeout_ms = opt->timeout_ms;
+	c.pool.fc.stop = &c.stop;
 
 	if ((rc = ruleset_load_dir(opt->rules_dir ? opt->rules_dir : "rules", &c.rules)))
 		goto out;
@@ -1314,6 +1415,8 @@ out:
 	frontier_free(c.fr);
 	classifier_free(c.cls);
 	robots_cache_free(c.robots_cache);
+	pool_release(&c.pool);
+	pthread_mutex_destroy(&c.pool.mu);
 	db_close(c.wdb);
 	db_close(c.db);
 	ruleset_release(&c.rules);

@@ -152,7 +152,8 @@ int dispatch_begin_request(struct mg_connection *conn)
 		    "Connection: close\r\n\r\n";
 
 		request_log_write(app->log, start_ms, clock_now_ms(), log_host,
-		                  ri->request_method, raw_path, ri->query_string, 500);
+		                  ri->request_method, raw_path, ri->query_string, 500,
+		                  ri->remote_port);
 		(void)mg_write(conn, oom, sizeof(oom) - 1);
 		return 500;
 	}
@@ -172,7 +173,8 @@ int dispatch_begin_request(struct mg_connection *conn)
 	 * earlier part of the body has already been written, so end_ms still
 	 * marks the end of the exchange (minus one socket write). */
 	request_log_write(app->log, start_ms, clock_now_ms(), log_host,
-	                  ri->request_method, raw_path, ri->query_string, status);
+	                  ri->request_method, raw_path, ri->query_string, status,
+	                  ri->remote_port);
 	(void)reply_finish(&reply);
 	reply_free(&reply);
 	return status;

@@ -80,7 +80,8 @@ void request_log_write(struct request_log *log,
                        const char *method,
                        const char *path,
                        const char *query,
-                       int status)
+                       int status,
+                       int client_port)
 {
 	char line[4096];
 	char num[64];
@@ -109,7 +110,7 @@ void request_log_write(struct request_log *log,
 			append_field(line, sizeof(line) - 32, &pos, query);
 		}
 	}
-	n = snprintf(num, sizeof(num), "\t%d\n", status);
+	n = snprintf(num, sizeof(num), "\t%d\t%d\n", status, client_port);
 	if (n < 0 || (size_t)n >= sizeof(num)) {
 		return;
 	}

@@ -147,7 +147,7 @@ body=$(curl -s --max-time 10 -H "$HOST" "$BASE/jobs/")
 # --- request log ----------------------------------------------------------------------
 LOG="$TMP/requests.log"
 lines=$(wc -l <"$LOG")
-bad_lines=$(awk -F'\t' 'NF != 6 || $1 !~ /^[0-9]+$/ || length($1) != 13 || $2 + 0 < $1 + 0 || $6 !~ /^[1-5][0-9][0-9]$/' "$LOG" | wc -l)
+bad_lines=$(awk -F'\t' 'NF != 7 || $7 !~ /^[0-9]+$/ || $1 !~ /^[0-9]+$/ || length($1) != 13 || $2 + 0 < $1 + 0 || $6 !~ /^[1-5][0-9][0-9]$/' "$LOG" | wc -l)
 [[ $lines -ge 30 && $bad_lines -eq 0 ]] && ok "request log: $lines well-formed lines" ||
 	bad "request log well-formed" "$lines lines, $bad_lines malformed"
 awk -F'\t' '$3 == "www.example.test" && $4 == "GET" &&

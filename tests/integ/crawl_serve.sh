@@ -31,7 +31,7 @@ check "descriptions are plain text" test "$(sql "$DB" "SELECT count(*) FROM jobs
 # robots.txt: no request the site's robots.txt forbids us
 disallowed_requests() {
 	local bad=0 start end host method path status robots d
-	while IFS=$'\t' read -r start end host method path status; do
+	while IFS=$'\t' read -r start end host method path status port; do
 		[ "$path" = "/robots.txt" ] && continue
 		robots="$ROOT/data/demo-web/$host/robots.txt"
 		[ -f "$robots" ] || continue
@@ -51,6 +51,9 @@ gaps=$(sort -t$'\t' -k3,3 -k1,1n "$DEMO_LOG" | awk -F'\t' -v d=$DELAY_MS '
 	END { printf "%d %d\n", over, close_ }')
 check "no two requests to one host overlapped" test "${gaps% *}" = 0
 check "no two requests to one host closer than ${DELAY_MS} ms" test "${gaps#* }" = 0
+n_req=$(wc -l <"$DEMO_LOG")
+n_conn=$(awk -F'\t' '{ print $3, $7 }' "$DEMO_LOG" | sort -u | wc -l)
+check "kept-alive connections: $n_req requests over $n_conn connections" test $((n_conn * 2)) -le "$n_req"
 check "robots.txt fetched first on every host" test "$(awk -F'\t' '!seen[$3]++ { if ($5 != "/robots.txt") bad++ } END { print bad+0 }' "$DEMO_LOG")" = 0
 
 # the API
