@@ -204,3 +204,237 @@ out:
 	free(c);
 	return out;
 }
+
+/* Sorted by byte value (bsearch): folded forms, as dedupe_normalise gives them. */
+static const char *const stopwords[] = {
+	"a", "aan", "aber", "about", "after", "al", "all", "als", "also", "an", "and", "any", "are",
+	"as", "at", "auch", "auf", "aus", "be", "been", "before", "bei", "being", "ben", "bent",
+	"between", "bieden", "biedt", "bij", "binnen", "bist", "by", "can", "could", "daar", "dag",
+	"dagen", "dan", "dann", "das", "dass", "dat", "day", "de", "dein", "deine", "dem", "den",
+	"der", "des", "deze", "did", "die", "dit", "do", "doe", "doen", "does", "doet", "door", "du",
+	"durch", "during", "each", "een", "ein", "eine", "einem", "einen", "einer", "elk", "elke",
+	"en", "er", "es", "every", "for", "from", "fur", "ga", "gaan", "gaat", "geen", "goed",
+	"goede", "haben", "had", "has", "hast", "hat", "have", "he", "heb", "hebben", "hebt", "heeft",
+	"heel", "het", "hier", "hij", "hoe", "hour", "hours", "how", "ieder", "iedere", "ihr", "ihre",
+	"ik", "im", "in", "into", "is", "ist", "it", "its", "jaar", "jaren", "je", "jede", "jeder",
+	"jedes", "jij", "job", "jou", "jouw", "kan", "kann", "kein", "keine", "konnen", "krijg",
+	"krijgen", "krijgt", "kunnen", "kunt", "maak", "maakt", "maand", "maar", "maken", "may",
+	"mee", "meer", "mehr", "met", "mit", "month", "more", "most", "must", "na", "naar", "nach",
+	"new", "nicht", "niet", "nieuwe", "no", "noch", "nog", "not", "oder", "of", "om", "omdat",
+	"on", "onder", "ons", "onze", "ook", "op", "or", "other", "our", "out", "over", "per", "pro",
+	"role", "samen", "sehr", "sein", "she", "should", "sie", "sind", "so", "some", "such", "te",
+	"team", "than", "that", "the", "their", "then", "these", "they", "this", "those", "tijdens",
+	"to", "tot", "tussen", "u", "uber", "uit", "um", "und", "uns", "unser", "unsere", "up", "us",
+	"uur", "uw", "van", "veel", "very", "via", "von", "voor", "vraagt", "vragen", "waar",
+	"wanneer", "want", "waren", "was", "wat", "we", "week", "wel", "wer", "werden", "what",
+	"when", "where", "which", "while", "who", "wie", "wij", "wil", "will", "willen", "wilt",
+	"wir", "wird", "with", "within", "wo", "word", "worden", "wordt", "work", "working", "would",
+	"year", "years", "you", "your", "zal", "ze", "zelf", "zij", "zijn", "zo", "zoals", "zoek",
+	"zoeken", "zoekt", "zu", "zullen", "zult", "zum", "zur",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	const struct { const char *w; size_t n; } *k = key;
+	const char *e = *(const char *const *)elem;
+	int c = strncmp(k->w, e, k->n);
+
+	return c ? c : (e[k->n] ? -1 : 0);
+}
+
+bool dedupe_is_stopword(const char *w, size_t n)
+{
+	struct { const char *w; size_t n; } k = { w, n };
+
+	return bsearch(&k, stopwords, sizeof(stopwords) / sizeof(*stopwords),
+		       sizeof(*stopwords), cmp_word) != NULL;
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+	uint64_t x = ((const struct dedupe_term *)a)->hash, y = ((const struct dedupe_term *)b)->hash;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Words of a company's legal form, dropped from employer names:
+ * "Xsens Technologies B.V." and "Xsens Technologies" are one employer. */
+static bool legal_form(const char *w, size_t n)
+{
+	static const char *const forms[] = {
+		"ag", "b", "bv", "co", "gmbh", "inc", "kg", "ltd", "n", "nv", "sa", "se", "v",
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(*forms); i++)
+		if (strlen(forms[i]) == n && !memcmp(forms[i], w, n))
+			return true;
+	return false;
+}
+
+/* The normalised employer name without its legal form; NULL (and *oom
+ * false) when nothing is left. */
+static char *employer_name(const char *employer, bool *oom)
+{
+	char *norm = dedupe_normalise(employer), *o;
+
+	*oom = !norm;
+	if (!norm)
+		return NULL;
+	o = norm;
+	for (const char *p = norm; *p; ) {
+		size_t n = strcspn(p, " ");
+
+		if (!legal_form(p, n)) {
+			if (o > norm)
+				*o++ = ' ';
+			memmove(o, p, n);
+			o += n;
+		}
+		p += n;
+		p += *p == ' ';
+	}
+	*o = '\0';
+	if (!*norm) {
+		free(norm);
+		return NULL;
+	}
+	return norm;
+}
+
+enum tj_code dedupe_doc_init(struct dedupe_doc *d, const char *description,
+			     const char *employer, bool agency)
+{
+	bool ok = true, oom = false;
+	size_t words = 1, len;
+
+	memset(d, 0, sizeof(*d));
+	d->agency = agency;
+	d->simhash = dedupe_simhash(description, &ok);
+	d->text = dedupe_normalise(description);
+	d->employer = employer_name(employer, &oom);
+	if (!ok || oom || !d->text)
+		return tj_error(TJ_ENOMEM, "out of memory comparing postings");
+	len = strlen(d->text);
+	if (len > DEDUPE_MAX_TEXT)
+		len = DEDUPE_MAX_TEXT;
+	for (size_t i = 0; i < len; i++)
+		words += d->text[i] == ' ';
+	d->terms = malloc(words * sizeof(*d->terms));
+	if (!d->terms)
+		return tj_error(TJ_ENOMEM, "out of memory comparing postings");
+	for (const char *p = d->text, *end = d->text + len; p < end; ) {
+		size_t n = strcspn(p, " ");
+
+		if (p + n > end)
+			n = (size_t)(end - p);      /* the cut word still counts */
+		/* one letter is noise ("m/v/x", "C/C++"); function words say nothing */
+		if (n > 1 && !dedupe_is_stopword(p, n)) {
+			d->terms[d->n].hash = hash_bytes(p, n);
+			d->terms[d->n].weight = (uint32_t)(n > 16 ? 14 : n > 3 ? n - 2 : 1);
+			d->n++;
+		}
+		p += n + 1;
+	}
+	if (d->n)
+		qsort(d->terms, d->n, sizeof(*d->terms), cmp_term);
+	/* distinct words only: a word used ten times is still one piece of evidence */
+	words = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!words || d->terms[words - 1].hash != d->terms[i].hash) {
+			d->terms[words++] = d->terms[i];
+			d->weight += d->terms[i].weight;
+		}
+	d->n = words;
+	return TJ_OK;
+}
+
+void dedupe_doc_release(struct dedupe_doc *d)
+{
+	if (!d)
+		return;
+	free(d->terms);
+	free(d->text);
+	free(d->employer);
+	memset(d, 0, sizeof(*d));
+}
+
+double dedupe_similarity(const struct dedupe_doc *a, const struct dedupe_doc *b)
+{
+	uint64_t both = 0;
+	size_t i = 0, j = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->terms[i].hash < b->terms[j].hash) {
+			i++;
+		} else if (a->terms[i].hash > b->terms[j].hash) {
+			j++;
+		} else {
+			both += a->terms[i].weight;
+			i++;
+			j++;
+		}
+	}
+	if (a->weight + b->weight == 0)
+		return 0;
+	return (double)both / (double)(a->weight + b->weight - both);
+}
+
+/* Whether the words of `name` occur as a run of whole words in `text`. */
+static bool has_words(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, name)); p++)
+		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+/* Every word of the shorter name is a word of the longer: "tkf" and
+ * "tkf twentsche kabelfabriek" are one employer, "gemeente enschede" and
+ * "gemeente hengelo" are two. */
+static bool same_employer(const char *a, const char *b)
+{
+	const char *s = strlen(a) <= strlen(b) ? a : b, *l = s == a ? b : a;
+
+	for (const char *p = s; *p; ) {
+		size_t n = strcspn(p, " ");
+		char w[64];
+
+		if (n >= sizeof(w))
+			return !strcmp(a, b);
+		memcpy(w, p, n);
+		w[n] = '\0';
+		if (!has_words(l, w))
+			return false;
+		p += n;
+		p += *p == ' ';
+	}
+	return true;
+}
+
+/* The agency's posting names the other posting's employer. */
+static bool names_employer(const struct dedupe_doc *agency, const struct dedupe_doc *other)
+{
+	if (!agency->agency || !other->employer || strlen(other->employer) < 4)
+		return false;
+	return (agency->employer && same_employer(agency->employer, other->employer)) ||
+	       has_words(agency->text, other->employer);
+}
+
+bool dedupe_same_vacancy(const struct dedupe_doc *a, const struct dedupe_doc *b)
+{
+	double bar = DEDUPE_MIN_SIMILARITY;
+
+	if (dedupe_near(a->simhash, b->simhash))
+		return true;
+	if (a->n < DEDUPE_MIN_TERMS || b->n < DEDUPE_MIN_TERMS)
+		return false;
+	/* an employer does not repost another employer's vacancy */
+	if (!a->agency && !b->agency && a->employer && b->employer &&
+	    !same_employer(a->employer, b->employer))
+		return false;
+	if (names_employer(a, b) || names_employer(b, a))
+		bar = DEDUPE_MIN_SIMILARITY_NAMED;
+	return dedupe_similarity(a, b) >= bar;
+}
