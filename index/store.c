@@ -10,8 +10,12 @@
  *
  * Duplicates (issue 6): a new or changed active posting is compared with
  * the active, non-duplicate postings under other keys that share its
- * dup_key (normalised title + town); those whose description simhash is
- * near (dedupe.h) form a group.  The kept posting is an employer's own
+ * dup_key (normalised title + town, an indexed column, so the candidates
+ * are a handful); those that are the same vacancy (dedupe_same_vacancy:
+ * the same text, or a rewording by an agency or by the same employer)
+ * form a group.  The comparison is computed from the stored description,
+ * employer and advertiser each time rather than kept as a signature
+ * column: a few KB of text per candidate, and no migration.  The kept posting is an employer's own
  * over an agency's, then the earliest first_seen, then the lowest id; the
  * others become 'duplicate' with dup_of = the kept id, and anything that
  * pointed at a loser is re-pointed, so groups never chain.  When a kept
@@ -109,52 +113,85 @@ static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept)
 		       loser, kept);
 }
 
+/* The columns dedupe_doc_init() reads, for a query over jobs o LEFT JOIN sources s. */
+#define DOC_COLUMNS "o.description, coalesce(o.employer, s.employer)," \
+	" coalesce(o.advertiser, s.advertiser, 'employer') = 'agency'"
+
+/* Fill *d from the three DOC_COLUMNS starting at column i. */
+static enum tj_code doc_from_row(struct dedupe_doc *d, sqlite3_stmt *st, int i)
+{
+	return dedupe_doc_init(d, db_col_text(st, i), db_col_text(st, i + 1),
+			       sqlite3_column_int(st, i + 2));
+}
+
+/* Append v to a growable id list. */
+static enum tj_code push_id(int64_t **ids, size_t *n, size_t *cap, int64_t v)
+{
+	if (*n == *cap) {
+		int64_t *grown = realloc(*ids, (*cap ? *cap * 2 : 4) * sizeof(**ids));
+
+		if (!grown)
+			return tj_error(TJ_ENOMEM, "out of memory grouping duplicates");
+		*ids = grown;
+		*cap = *cap ? *cap * 2 : 4;
+	}
+	(*ids)[(*n)++] = v;
+	return TJ_OK;
+}
+
 /*
- * Group posting `id` (just stored, active) with its near duplicates: see
+ * Group posting `id` (just stored, active) with the active postings that
+ * share its dup key and are the same vacancy (dedupe_same_vacancy): see
  * the design block.  Postings without a dup_key are never grouped.
  */
 static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t kept = 0, *ids = NULL;
+	struct dedupe_doc self, other;
+	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	bool row = true;
+	bool row = false;
 	enum tj_code rc;
 
-	/* candidates ordered best first: the first near one (or id itself) is kept */
-	rc = db_prepare(db, &st,
-		"SELECT o.id, o.simhash, j.simhash FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
+	memset(&self, 0, sizeof(self));
+	memset(&other, 0, sizeof(other));
+	rc = db_prepare_cached(db, &st, "SELECT " DOC_COLUMNS " FROM jobs o"
+			" LEFT JOIN sources s ON s.id = o.source_id"
+			" WHERE o.id = ?1 AND o.state = 'active' AND o.dup_key IS NOT NULL");
+	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_step(st, &row)) && row)
+		rc = doc_from_row(&self, st, 0);
+	db_release(db, st);
+	st = NULL;
+	if (rc || !row)
+		goto out;
+	/* candidates ordered best first: the first that matches (or id itself) is kept */
+	rc = db_prepare_cached(db, &st,
+		"SELECT o.id, " DOC_COLUMNS " FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
 		" LEFT JOIN sources s ON s.id = o.source_id"
-		" WHERE j.id = ?1 AND j.state = 'active' AND j.dup_key IS NOT NULL"
-		"  AND j.simhash IS NOT NULL AND o.state = 'active' AND o.simhash IS NOT NULL"
-		"  AND (o.id = j.id OR o.key != j.key)"
+		" WHERE j.id = ?1 AND o.state = 'active'"
 		" ORDER BY coalesce(o.advertiser, s.advertiser, 'employer') = 'agency',"
 		"  o.first_seen, o.id");
 	if (!rc)
 		rc = db_bind_int(st, 1, id);
 	while (!rc && !(rc = db_step(st, &row)) && row) {
-		if (sqlite3_column_int64(st, 0) != id &&
-		    !dedupe_near((uint64_t)sqlite3_column_int64(st, 1),
-				 (uint64_t)sqlite3_column_int64(st, 2)))
-			continue;
-		if (n == cap) {
-			int64_t *grown = realloc(ids, (cap ? cap * 2 : 4) * sizeof(*ids));
+		int64_t o = sqlite3_column_int64(st, 0);
+		bool same = o == id;
 
-			if (!grown) {
-				rc = tj_error(TJ_ENOMEM, "out of memory grouping duplicates");
+		if (!same) {
+			if ((rc = doc_from_row(&other, st, 1)))
 				break;
-			}
-			ids = grown;
-			cap = cap ? cap * 2 : 4;
+			same = dedupe_same_vacancy(&self, &other);
+			dedupe_doc_release(&other);
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		if (same)
+			rc = push_id(&ids, &n, &cap, o);
 	}
-	db_finalize(st);
-	if (!rc && n > 1) {
-		kept = ids[0];
-		for (size_t i = 1; i < n && !rc; i++)
-			rc = mark_duplicate(db, ids[i], kept);
-	}
+	db_release(db, st);
+	for (size_t i = 1; i < n && !rc; i++)
+		rc = mark_duplicate(db, ids[i], ids[0]);
+out:
+	dedupe_doc_release(&self);
+	dedupe_doc_release(&other);
 	free(ids);
 	return rc;
 }
