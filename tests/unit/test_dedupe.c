@@ -658,6 +658,82 @@ static void test_changed_posting_regrouped(void **state)
 	assert_int_equal(DUP_OF("https://u.example/1"), ID("https://g.example/1"));
 }
 
+static void test_drifted_apart_released(void **state)
+{
+	struct fx *f = *state;
+
+	put(f, "gemeente", "https://g.example/1", "Data Engineer", text_a, false, 1);
+	put(f, "uitzend", "https://u.example/1", "Data Engineer", text_a_reworded, true, 1);
+	put(f, "uitzend", "https://u.example/2", "Data Engineer", text_b, true, 1);
+	assert_int_equal(DUP_OF("https://u.example/1"), ID("https://g.example/1"));
+	assert_int_equal(STATE("https://u.example/2"), 1);
+	/* the employer rewrites its vacancy into another: the old copy is let
+	 * go, and the agency's copy of the new text joins */
+	put(f, "gemeente", "https://g.example/1", "Data Engineer", text_b, false, 2);
+	assert_int_equal(STATE("https://g.example/1"), 1);
+	assert_int_equal(STATE("https://u.example/1"), 1);
+	assert_int_equal(DUP_OF("https://u.example/1"), -1);
+	assert_int_equal(DUP_OF("https://u.example/2"), ID("https://g.example/1"));
+}
+
+static void test_back_after_expiry_regrouped(void **state)
+{
+	struct fx *f = *state;
+	int64_t r[7];
+
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(store_run_begin(f->db, i % 2 ? "uitzend" : "gemeente", &r[i]), TJ_OK);
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, r[0]);
+	finish(f, "gemeente", r[0]);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, r[1]);
+	finish(f, "uitzend", r[1]);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+	finish(f, "gemeente", r[2]);
+	finish(f, "gemeente", r[4]);
+	assert_int_equal(STATE("https://g.example/op"), 0);
+	assert_int_equal(STATE("https://u.example/op"), 1);
+	/* the employer's posting is back, unchanged: it is kept again */
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, r[6]);
+	assert_int_equal(STATE("https://g.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+	/* the same through a 304 of its page */
+	finish(f, "gemeente", r[6]);
+	assert_int_equal(db_exec(f->db, "UPDATE jobs SET state = 'expired' WHERE url = 'https://g.example/op';"
+				 "UPDATE jobs SET state = 'active', dup_of = NULL WHERE url = 'https://u.example/op'"),
+			 TJ_OK);
+	assert_int_equal(store_touch_page(f->db, "https://g.example/op", r[6], NULL), TJ_OK);
+	assert_int_equal(STATE("https://g.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+}
+
+static void test_kept_expired_by_date_promotes(void **state)
+{
+	struct fx *f = *state;
+	struct run_stats partial = { .status = "partial", .complete = false };
+	struct posting p;
+	int64_t run;
+
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, 1);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+	/* the employer's posting now states a closing date in the past */
+	posting_init(&p);
+	assert_int_equal(posting_set(&p.source_id, "gemeente"), TJ_OK);
+	assert_int_equal(posting_set(&p.url, "https://g.example/op"), TJ_OK);
+	assert_int_equal(posting_set(&p.title, "Operator"), TJ_OK);
+	assert_int_equal(posting_set(&p.location, "Enschede"), TJ_OK);
+	assert_int_equal(posting_set(&p.description, twence_operator), TJ_OK);
+	assert_int_equal(posting_set(&p.valid_through, "2001-01-01"), TJ_OK);
+	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
+	assert_int_equal(store_posting(f->db, &p, "https://g.example/op", run, NULL), TJ_OK);
+	posting_release(&p);
+	assert_int_equal(STATE("https://g.example/op"), 0);
+	/* even a partial run's end hands the vacancy to the agency's copy */
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(STATE("https://u.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), -1);
+}
+
 static void test_rewritten_repost_grouped(void **state)
 {
 	struct fx *f = *state;
@@ -708,6 +784,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_promotes_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_posting_regrouped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten_repost_grouped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drifted_apart_released, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_back_after_expiry_regrouped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_promotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_employers_same_title_apart, setup, teardown),
 	};
 
