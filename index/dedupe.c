@@ -165,19 +165,16 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return mix(h);
 }
 
-uint64_t dedupe_simhash(const char *text, bool *ok)
+/* The simhash of an already normalised text. */
+static uint64_t simhash_normalised(const char *norm)
 {
-	char *norm = dedupe_normalise(text);
 	const char *w[3];       /* starts of the last three words */
 	long vote[64] = { 0 };
 	size_t nw = 0;
 	uint64_t out = 0;
 
-	*ok = norm != NULL;
-	if (!norm || !*norm) {
-		free(norm);
+	if (!*norm)
 		return 0;
-	}
 	/* words are separated by exactly one space: a shingle is the span
 	 * from the first word's start to the third word's end */
 	for (const char *p = norm; ; ) {
@@ -191,8 +188,9 @@ uint64_t dedupe_simhash(const char *text, bool *ok)
 			const char *start = w[(nw - 3) % 3];
 			uint64_t h = hash_bytes(start, (size_t)(end - start));
 
+			/* +1 for a set bit, -1 for a clear one, without a branch */
 			for (int b = 0; b < 64; b++)
-				vote[b] += (h >> b) & 1 ? 1 : -1;
+				vote[b] += (long)((h >> b) & 1) * 2 - 1;
 		}
 		if (!*end)
 			break;
@@ -202,11 +200,23 @@ uint64_t dedupe_simhash(const char *text, bool *ok)
 		uint64_t h = hash_bytes(norm, strlen(norm));
 
 		for (int b = 0; b < 64; b++)
-			vote[b] += (h >> b) & 1 ? 1 : -1;
+			vote[b] += (long)((h >> b) & 1) * 2 - 1;
 	}
 	for (int b = 0; b < 64; b++)
 		if (vote[b] > 0)
 			out |= 1ULL << b;
+	return out;
+}
+
+uint64_t dedupe_simhash(const char *text, bool *ok)
+{
+	char *norm = dedupe_normalise(text);
+	uint64_t out;
+
+	*ok = norm != NULL;
+	if (!norm)
+		return 0;
+	out = simhash_normalised(norm);
 	free(norm);
 	return out;
 }
@@ -352,16 +362,16 @@ static char *employer_name(const char *employer, bool *oom)
 enum tj_code dedupe_doc_init(struct dedupe_doc *d, const char *description,
 			     const char *employer, bool agency)
 {
-	bool ok = true, oom = false;
+	bool oom = false;
 	size_t words = 1, len;
 
 	memset(d, 0, sizeof(*d));
 	d->agency = agency;
-	d->simhash = dedupe_simhash(description, &ok);
 	d->text = dedupe_normalise(description);
 	d->employer = employer_name(employer, &oom);
-	if (!ok || oom || !d->text)
+	if (oom || !d->text)
 		return tj_error(TJ_ENOMEM, "out of memory comparing postings");
+	d->simhash = simhash_normalised(d->text);
 	len = strlen(d->text);
 	if (len > DEDUPE_MAX_TEXT)
 		len = DEDUPE_MAX_TEXT;
