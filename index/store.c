@@ -162,20 +162,15 @@ static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 
 	memset(&self, 0, sizeof(self));
 	memset(&other, 0, sizeof(other));
-	rc = db_prepare_cached(db, &st, "SELECT " DOC_COLUMNS " FROM jobs o"
-			" LEFT JOIN sources s ON s.id = o.source_id"
-			" WHERE o.id = ?1 AND o.state = 'active' AND o.dup_key IS NOT NULL");
-	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_step(st, &row)) && row)
-		rc = doc_from_row(&self, st, 0);
-	db_release(db, st);
-	st = NULL;
-	if (rc || !row)
-		goto out;
-	/* candidates ordered best first: the first that matches (or id itself) is kept */
+	/* candidates ordered best first: the first that matches (or id itself)
+	 * is kept; id's own row comes with every row, read once and only if
+	 * there is another candidate (most postings have none) */
 	rc = db_prepare_cached(db, &st,
-		"SELECT o.id, " DOC_COLUMNS " FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
-		" LEFT JOIN sources s ON s.id = o.source_id"
-		" WHERE j.id = ?1 AND o.state = 'active'"
+		"SELECT o.id, " DOC_COLUMNS ", j.description, coalesce(j.employer, js.employer),"
+		"  coalesce(j.advertiser, js.advertiser, 'employer') = 'agency'"
+		" FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
+		" LEFT JOIN sources s ON s.id = o.source_id LEFT JOIN sources js ON js.id = j.source_id"
+		" WHERE j.id = ?1 AND j.state = 'active' AND o.state = 'active'"
 		" ORDER BY coalesce(o.advertiser, s.advertiser, 'employer') = 'agency',"
 		"  o.first_seen, o.id");
 	if (!rc)
@@ -185,7 +180,8 @@ static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 		bool same = o == id;
 
 		if (!same) {
-			if ((rc = doc_from_row(&other, st, 1)))
+			if ((!self.text && (rc = doc_from_row(&self, st, 4))) ||
+			    (rc = doc_from_row(&other, st, 1)))
 				break;
 			same = dedupe_same_vacancy(&self, &other);
 			dedupe_doc_release(&other);
@@ -196,7 +192,6 @@ static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 	db_release(db, st);
 	for (size_t i = 1; i < n && !rc; i++)
 		rc = mark_duplicate(db, ids[i], ids[0]);
-out:
 	dedupe_doc_release(&self);
 	dedupe_doc_release(&other);
 	free(ids);
