@@ -49,6 +49,11 @@
  * bar drops to 0.30 when the agency names the employer, in its text or
  * its employer field: that is evidence a rewording cannot fake.
  *
+ * The candidates share a dup key: the normalised title, without gender
+ * markers and the town's name, and the normalised town.  Keys stored
+ * before the title lost those (before this change) stay until their
+ * posting changes; until then such a pair is missed, never wrongly made.
+ *
  * Who advertises gates the text test: two employers' own postings with
  * different names (legal forms dropped, one name's words within the
  * other's: "TKF" = "TKF (Twentsche Kabelfabriek)") are different jobs
@@ -231,9 +236,57 @@ bool dedupe_near(uint64_t a, uint64_t b)
 	return dedupe_distance(a, b) <= DEDUPE_MAX_DISTANCE;
 }
 
+/* A one-letter word of a gender marker: "(m/v)", "(m/v/x)", "(m/w/d)", "(f/m/d)", "(h/f)". */
+static bool gender_letter(const char *w)
+{
+	return w[0] && (w[1] == ' ' || !w[1]) && strchr("dfhmvwx", w[0]);
+}
+
+/*
+ * Cut, in place, what says nothing about the job from a normalised title:
+ * gender markers (a run of two or three one-letter words from "dfhmvwx"
+ * with an "m" among them) and the town's words, which the key holds
+ * anyway (agencies write "Operator Hengelo").  A title that would be left
+ * empty is left alone.
+ */
+static void title_core(char *t, const char *town)
+{
+	size_t tl = strlen(t), cl = strlen(town);
+	char *copy = t + tl + 1;        /* the caller left room for a copy */
+
+	memcpy(copy, t, tl + 1);
+	for (char *p = t; *p; ) {
+		size_t run = 0;
+		bool m = false;
+		char *q = p;
+
+		while (run < 3 && gender_letter(q)) {
+			m |= *q == 'm';
+			run++;
+			q += q[1] ? 2 : 1;
+		}
+		if (run >= 2 && m && !gender_letter(q)) {
+			memmove(p, q, strlen(q) + 1);
+		} else {
+			p += strcspn(p, " ");
+			p += *p == ' ';
+		}
+	}
+	for (char *p = t; (p = strstr(p, town)); p++)
+		if ((p == t || p[-1] == ' ') && (p[cl] == ' ' || !p[cl])) {
+			memmove(p, p + cl + (p[cl] == ' '), strlen(p + cl + (p[cl] == ' ')) + 1);
+			break;
+		}
+	tl = strlen(t);
+	while (tl && t[tl - 1] == ' ')
+		t[--tl] = '\0';
+	if (!*t)
+		memmove(t, copy, strlen(copy) + 1);
+}
+
 char *dedupe_key(const char *title, const char *town, bool *oom)
 {
-	char *t = NULL, *c = NULL, *out = NULL;
+	char *t = NULL, *c = NULL, *out = NULL, *grown;
 	size_t tl, cl;
 
 	*oom = false;
@@ -247,6 +300,14 @@ char *dedupe_key(const char *title, const char *town, bool *oom)
 	}
 	if (!*t || !*c)
 		goto out;
+	tl = strlen(t);
+	grown = realloc(t, 2 * tl + 2);         /* room for title_core's copy */
+	if (!grown) {
+		*oom = true;
+		goto out;
+	}
+	t = grown;
+	title_core(t, c);
 	tl = strlen(t);
 	cl = strlen(c);
 	out = malloc(tl + cl + 2);

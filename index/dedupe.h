@@ -47,7 +47,9 @@ bool dedupe_near(uint64_t a, uint64_t b);
 
 /*
  * The grouping key "<normalised title>|<normalised town>", malloc'd
- * (caller frees).  NULL when title or town is missing or normalises to
+ * (caller frees).  The title loses gender markers ("(m/v/x)", "(m/w/d)")
+ * and the town's name, which agencies add ("Operator Hengelo"), unless
+ * nothing would be left.  NULL when title or town is missing or normalises to
  * nothing (such postings are never grouped), or on OOM (*oom set).
  */
 char *dedupe_key(const char *title, const char *town, bool *oom);

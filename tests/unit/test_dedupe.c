@@ -222,10 +222,45 @@ static void test_key_title_town(void **state)
 	(void)state;
 	assert_non_null(a);
 	assert_non_null(b);
-	assert_string_equal(a, "data engineer m v|enschede");
+	assert_string_equal(a, "data engineer|enschede");
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
+}
+
+/* The title without gender markers and without the town. */
+static void key_is(const char *title, const char *town, const char *want)
+{
+	bool oom;
+	char *k = dedupe_key(title, town, &oom);
+
+	assert_false(oom);
+	assert_non_null(k);
+	assert_string_equal(k, want);
+	free(k);
+}
+
+static void test_key_title_core(void **state)
+{
+	(void)state;
+	key_is("Triebfahrzeugführer (m/w/d) Güterverkehr", "Bad Bentheim",
+	       "triebfahrzeugfuhrer guterverkehr|bad bentheim");
+	key_is("Operator (M/V/X)", "Hengelo", "operator|hengelo");
+	key_is("Monteur (v/m)", "Almelo", "monteur|almelo");
+	key_is("Monteur (h/f)", "Almelo", "monteur h f|almelo");    /* no m: not a marker */
+	key_is("Operator afvalenergiecentrale Hengelo", "Hengelo",
+	       "operator afvalenergiecentrale|hengelo");
+	key_is("Productiemedewerker Gronau (Duitsland)", "Gronau",
+	       "productiemedewerker duitsland|gronau");
+	key_is("Medewerker Bad Bentheim", "Bad Bentheim", "medewerker|bad bentheim");
+	key_is("Hengeloër", "Hengelo", "hengeloer|hengelo");       /* whole words only */
+	/* one-letter words that are no marker stay: C/C++, Operator C */
+	key_is("Embedded Software Engineer (C/C++)", "Enschede", "embedded software engineer c c|enschede");
+	key_is("Operator C", "Enschede", "operator c|enschede");
+	key_is("Chauffeur C/E (m/v)", "Rijssen", "chauffeur c e|rijssen");
+	/* nothing would be left: the title stays */
+	key_is("Hengelo", "Hengelo", "hengelo|hengelo");
+	key_is("M/V", "Hengelo", "m v|hengelo");
 }
 
 static void test_key_needs_town(void **state)
@@ -764,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_normalise_folds),
 		cmocka_unit_test(test_normalise_keeps_other_scripts),
 		cmocka_unit_test(test_key_title_town),
+		cmocka_unit_test(test_key_title_core),
 		cmocka_unit_test(test_key_needs_town),
 		cmocka_unit_test(test_key_town_differs),
 		cmocka_unit_test(test_simhash_identical),
