@@ -15,8 +15,8 @@
  * the same text, or a rewording by an agency or by the same employer)
  * form a group.  The comparison is computed from the stored description,
  * employer and advertiser each time rather than kept as a signature
- * column: a few KB of text per candidate, and no migration.  The kept posting is an employer's own
- * over an agency's, then the earliest first_seen, then the lowest id; the
+ * column: a few KB of text per candidate, and no migration.  The kept
+ * posting is an employer's own over an agency's, then the earliest first_seen, then the lowest id; the
  * others become 'duplicate' with dup_of = the kept id, and anything that
  * pointed at a loser is re-pointed, so groups never chain.  When a kept
  * posting expires, the best duplicate still seen becomes active again
@@ -585,6 +585,8 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		/* ... but a duplicate stays one while its kept posting lives */
 		rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
 				" missed_runs = 0, page_url = ?4,"
+				" dup_of = CASE WHEN ?30 = 'active' AND state != 'duplicate' THEN NULL"
+				"  ELSE dup_of END,"
 				" last_changed = CASE WHEN state != ?30 AND NOT (state = 'duplicate'"
 				"  AND ?30 = 'active') THEN ?31 ELSE last_changed END,"
 				" state = CASE WHEN state = 'duplicate' AND ?30 = 'active' THEN state"
@@ -653,6 +655,8 @@ enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_i
 	st = NULL;
 	if (!rc)
 		rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
+			" dup_of = CASE WHEN (valid_through IS NULL OR valid_through >= ?4)"
+			"  AND state != 'duplicate' THEN NULL ELSE dup_of END,"
 			" state = CASE WHEN valid_through IS NOT NULL AND valid_through < ?4"
 			"  THEN 'expired' WHEN state = 'duplicate' THEN state ELSE 'active' END"
 			" WHERE page_url = ?1");

@@ -741,6 +741,31 @@ static void test_back_after_expiry_regrouped(void **state)
 	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
 }
 
+static void test_duplicate_back_after_expiry(void **state)
+{
+	struct fx *f = *state;
+	int64_t r[6];
+
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(store_run_begin(f->db, i % 2 ? "uitzend" : "gemeente", &r[i]), TJ_OK);
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, r[0]);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, r[1]);
+	put(f, "uitzend", "https://u.example/x", "Data Engineer", text_a, true, r[1]);
+	finish(f, "uitzend", r[1]);
+	/* the agency takes both down, then puts them back unchanged */
+	finish(f, "uitzend", r[3]);
+	finish(f, "uitzend", r[5]);
+	assert_int_equal(q(f->db, "SELECT count(*) FROM jobs WHERE state = 'expired'", NULL), 2);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, r[5] + 1);
+	put(f, "uitzend", "https://u.example/x", "Data Engineer", text_a, true, r[5] + 1);
+	/* a duplicate again, of the posting that is still there */
+	assert_int_equal(q(f->db, "SELECT state = 'duplicate' FROM jobs WHERE url = ?1",
+			   "https://u.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+	assert_int_equal(STATE("https://u.example/x"), 1);
+	assert_int_equal(DUP_OF("https://u.example/x"), -1);
+}
+
 static void test_kept_expired_by_date_promotes(void **state)
 {
 	struct fx *f = *state;
@@ -823,6 +848,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drifted_apart_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_back_after_expiry_regrouped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_promotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_back_after_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_employers_same_title_apart, setup, teardown),
 	};
 
