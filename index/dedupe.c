@@ -23,8 +23,9 @@
  * dedupe_same_vacancy() also accepts a pair whose content words overlap
  * enough, measured as a weighted Jaccard: the words are the distinct
  * normalised words minus a stop list (function words of the three
- * languages and vacancy boilerplate: "wat ga je doen", "what we offer")
- * and one-letter tokens; a word weighs its length minus two, capped at 14.
+ * languages and vacancy boilerplate: "wat ga je doen", "wij bieden",
+ * "team", "role") and one-letter tokens; a word weighs its length minus
+ * two, at least 1 and at most 14.
  * Length is a cheap, corpus-free stand-in for IDF (rare words are long,
  * in Dutch and German compounds above all: "afvalenergiecentrale",
  * "tachograafkaart"), and corpus-free means the verdict on a pair never
@@ -47,7 +48,7 @@
  * The bar, 0.38, sits in the gap: 0.055 under the weaker repost, 0.054
  * over the closest different jobs, 0.16 over the demcon/xsens pair.  The
  * bar drops to 0.30 when the agency names the employer, in its text or
- * its employer field: that is evidence a rewording cannot fake.
+ * its employer field: evidence the shared words alone do not give.
  *
  * The candidates share a dup key: the normalised title, without gender
  * markers and the town's name, and the normalised town.  Keys stored
