@@ -10,9 +10,13 @@
  *
  * Duplicates (issue 6): a new or changed active posting is compared with
  * the active, non-duplicate postings under other keys that share its
- * dup_key (normalised title + town); those whose description simhash is
- * near (dedupe.h) form a group.  The kept posting is an employer's own
- * over an agency's, then the earliest first_seen, then the lowest id; the
+ * dup_key (normalised title + town, an indexed column, so the candidates
+ * are a handful); those that are the same vacancy (dedupe_same_vacancy:
+ * the same text, or a rewording by an agency or by the same employer)
+ * form a group.  The comparison is computed from the stored description,
+ * employer and advertiser each time rather than kept as a signature
+ * column: a few KB of text per candidate, and no migration.  The kept
+ * posting is an employer's own over an agency's, then the earliest first_seen, then the lowest id; the
  * others become 'duplicate' with dup_of = the kept id, and anything that
  * pointed at a loser is re-pointed, so groups never chain.  When a kept
  * posting expires, the best duplicate still seen becomes active again
@@ -20,9 +24,16 @@
  * its own; seeing it again never makes it active while its kept posting
  * lives.
  *
- * NEEDSWORK: grouping is decided only when a posting is new or changed.
- * A kept posting whose text drifts apart keeps its duplicates, and an
- * expired posting that reappears unchanged is not compared again.
+ * When groups are decided: whenever a posting is stored new or changed,
+ * and when an expired posting is seen again (store_posting unchanged, or
+ * store_touch_page on a 304).  A kept posting that changes has its
+ * duplicates checked again first: those it has drifted apart from become
+ * active and are grouped anew.  Seeing a posting unchanged decides
+ * nothing: its text is what it was when it was grouped.
+ *
+ * NEEDSWORK: groups are not transitive by test: when a kept posting
+ * becomes a duplicate of another, its duplicates follow it without being
+ * compared with the new kept posting.
  */
 #include "store.h"
 
@@ -109,53 +120,154 @@ static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept)
 		       loser, kept);
 }
 
+/* The columns dedupe_doc_init() reads, for a query over jobs o LEFT JOIN sources s. */
+#define DOC_COLUMNS "o.description, coalesce(o.employer, s.employer)," \
+	" coalesce(o.advertiser, s.advertiser, 'employer') = 'agency'"
+
+/* Fill *d from the three DOC_COLUMNS starting at column i. */
+static enum tj_code doc_from_row(struct dedupe_doc *d, sqlite3_stmt *st, int i)
+{
+	return dedupe_doc_init(d, db_col_text(st, i), db_col_text(st, i + 1),
+			       sqlite3_column_int(st, i + 2));
+}
+
+/* Append v to a growable id list. */
+static enum tj_code push_id(int64_t **ids, size_t *n, size_t *cap, int64_t v)
+{
+	if (*n == *cap) {
+		int64_t *grown = realloc(*ids, (*cap ? *cap * 2 : 4) * sizeof(**ids));
+
+		if (!grown)
+			return tj_error(TJ_ENOMEM, "out of memory grouping duplicates");
+		*ids = grown;
+		*cap = *cap ? *cap * 2 : 4;
+	}
+	(*ids)[(*n)++] = v;
+	return TJ_OK;
+}
+
 /*
- * Group posting `id` (just stored, active) with its near duplicates: see
+ * Group posting `id` (just stored, active) with the active postings that
+ * share its dup key and are the same vacancy (dedupe_same_vacancy): see
  * the design block.  Postings without a dup_key are never grouped.
  */
 static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t kept = 0, *ids = NULL;
+	struct dedupe_doc self, other;
+	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	bool row = true;
+	bool row = false;
 	enum tj_code rc;
 
-	/* candidates ordered best first: the first near one (or id itself) is kept */
-	rc = db_prepare(db, &st,
-		"SELECT o.id, o.simhash, j.simhash FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
-		" LEFT JOIN sources s ON s.id = o.source_id"
-		" WHERE j.id = ?1 AND j.state = 'active' AND j.dup_key IS NOT NULL"
-		"  AND j.simhash IS NOT NULL AND o.state = 'active' AND o.simhash IS NOT NULL"
-		"  AND (o.id = j.id OR o.key != j.key)"
+	memset(&self, 0, sizeof(self));
+	memset(&other, 0, sizeof(other));
+	/* candidates ordered best first: the first that matches (or id itself)
+	 * is kept; id's own row comes with every row, read once and only if
+	 * there is another candidate (most postings have none) */
+	rc = db_prepare_cached(db, &st,
+		"SELECT o.id, " DOC_COLUMNS ", j.description, coalesce(j.employer, js.employer),"
+		"  coalesce(j.advertiser, js.advertiser, 'employer') = 'agency'"
+		" FROM jobs j JOIN jobs o ON o.dup_key = j.dup_key"
+		" LEFT JOIN sources s ON s.id = o.source_id LEFT JOIN sources js ON js.id = j.source_id"
+		" WHERE j.id = ?1 AND j.state = 'active' AND o.state = 'active'"
 		" ORDER BY coalesce(o.advertiser, s.advertiser, 'employer') = 'agency',"
 		"  o.first_seen, o.id");
 	if (!rc)
 		rc = db_bind_int(st, 1, id);
 	while (!rc && !(rc = db_step(st, &row)) && row) {
-		if (sqlite3_column_int64(st, 0) != id &&
-		    !dedupe_near((uint64_t)sqlite3_column_int64(st, 1),
-				 (uint64_t)sqlite3_column_int64(st, 2)))
-			continue;
-		if (n == cap) {
-			int64_t *grown = realloc(ids, (cap ? cap * 2 : 4) * sizeof(*ids));
+		int64_t o = sqlite3_column_int64(st, 0);
+		bool same = o == id;
 
-			if (!grown) {
-				rc = tj_error(TJ_ENOMEM, "out of memory grouping duplicates");
+		if (!same) {
+			if ((!self.text && (rc = doc_from_row(&self, st, 4))) ||
+			    (rc = doc_from_row(&other, st, 1)))
 				break;
-			}
-			ids = grown;
-			cap = cap ? cap * 2 : 4;
+			same = dedupe_same_vacancy(&self, &other);
+			dedupe_doc_release(&other);
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		if (same)
+			rc = push_id(&ids, &n, &cap, o);
+	}
+	db_release(db, st);
+	for (size_t i = 1; i < n && !rc; i++)
+		rc = mark_duplicate(db, ids[i], ids[0]);
+	dedupe_doc_release(&self);
+	dedupe_doc_release(&other);
+	free(ids);
+	return rc;
+}
+
+/*
+ * Posting `id` (a kept one) changed: its duplicates that are no longer the
+ * same vacancy, or no longer share its dup key, become active again and
+ * are appended to *ids for the caller to regroup.
+ */
+static enum tj_code release_drifted(struct db *db, int64_t id, int64_t **ids, size_t *n,
+				    size_t *cap)
+{
+	sqlite3_stmt *st = NULL;
+	struct dedupe_doc self, other;
+	size_t first = *n;
+	bool row = false;
+	enum tj_code rc;
+
+	memset(&self, 0, sizeof(self));
+	memset(&other, 0, sizeof(other));
+	rc = db_prepare(db, &st, "SELECT " DOC_COLUMNS " FROM jobs o"
+			" LEFT JOIN sources s ON s.id = o.source_id WHERE o.id = ?1 AND o.state = 'active'");
+	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_step(st, &row)) && row)
+		rc = doc_from_row(&self, st, 0);
+	db_finalize(st);
+	st = NULL;
+	if (rc || !row)
+		goto out;
+	rc = db_prepare(db, &st, "SELECT o.id, " DOC_COLUMNS ", o.dup_key IS k.dup_key"
+			" FROM jobs k JOIN jobs o ON o.dup_of = k.id"
+			" LEFT JOIN sources s ON s.id = o.source_id"
+			" WHERE k.id = ?1 AND o.state = 'duplicate'");
+	if (!rc)
+		rc = db_bind_int(st, 1, id);
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		bool keep = sqlite3_column_int(st, 4);
+
+		if (keep) {
+			if ((rc = doc_from_row(&other, st, 1)))
+				break;
+			keep = dedupe_same_vacancy(&self, &other);
+			dedupe_doc_release(&other);
+		}
+		if (!keep)
+			rc = push_id(ids, n, cap, sqlite3_column_int64(st, 0));
 	}
 	db_finalize(st);
-	if (!rc && n > 1) {
-		kept = ids[0];
-		for (size_t i = 1; i < n && !rc; i++)
-			rc = mark_duplicate(db, ids[i], kept);
-	}
-	free(ids);
+	for (size_t i = first; i < *n && !rc; i++)
+		rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL, last_changed = ?2"
+			     " WHERE id = ?1", (*ids)[i], db_now());
+out:
+	dedupe_doc_release(&self);
+	dedupe_doc_release(&other);
+	return rc;
+}
+
+/*
+ * Decide the group of posting `id`, just stored new or changed (changed:
+ * its old duplicates are checked again first), or reappearing after it
+ * expired.
+ */
+static enum tj_code regroup(struct db *db, int64_t id, bool changed)
+{
+	int64_t *freed = NULL;
+	size_t n = 0, cap = 0;
+	enum tj_code rc = TJ_OK;
+
+	if (changed)
+		rc = release_drifted(db, id, &freed, &n, &cap);
+	if (!rc)
+		rc = resolve_duplicates(db, id);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = resolve_duplicates(db, freed[i]);
+	free(freed);
 	return rc;
 }
 
@@ -237,11 +349,12 @@ enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_
 			rc = exec_ti(db, "UPDATE jobs SET state = 'expired', last_changed = ?2"
 				     " WHERE source_id = ?1 AND state != 'expired' AND missed_runs >= 2",
 				     source_id, db_now(), &n_expired);
-		if (!rc && n_expired)
-			rc = promote_duplicates(db);
 		if (rc)
 			goto out;
 	}
+	/* a kept posting can also expire by its date, in any run */
+	if ((rc = promote_duplicates(db)))
+		goto out;
 	rc = db_prepare(db, &st,
 		"UPDATE crawl_runs SET finished_at = ?2, status = ?3, complete = ?4, pages = ?5,"
 		" not_modified = ?6, postings = ?7, errors = ?8, robots_blocked = ?9,"
@@ -402,7 +515,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 	char *key = NULL, *fp = NULL, *json = NULL, *old_json = NULL;
 	json_t *obj = NULL;
 	int64_t id = 0, now = db_now();
-	bool row = false, own_tx = sqlite3_get_autocommit(db->h), expired_by_date;
+	bool row = false, own_tx = sqlite3_get_autocommit(db->h), expired_by_date, was_expired = false;
 	char day[11];
 	enum store_outcome oc = STORE_UNCHANGED;
 	enum tj_code rc;
@@ -428,6 +541,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		const char *old_fp = db_col_text(st, 1);
 
 		id = sqlite3_column_int64(st, 0);
+		was_expired = db_col_text(st, 3) && !strcmp(db_col_text(st, 3), "expired");
 		if (!old_fp || strcmp(old_fp, fp)) {
 			oc = STORE_CHANGED;
 			old_json = strdup(db_col_text(st, 2) ? db_col_text(st, 2) : "{}");
@@ -471,6 +585,8 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		/* ... but a duplicate stays one while its kept posting lives */
 		rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?31, last_run_id = ?32,"
 				" missed_runs = 0, page_url = ?4,"
+				" dup_of = CASE WHEN ?30 = 'active' AND state != 'duplicate' THEN NULL"
+				"  ELSE dup_of END,"
 				" last_changed = CASE WHEN state != ?30 AND NOT (state = 'duplicate'"
 				"  AND ?30 = 'active') THEN ?31 ELSE last_changed END,"
 				" state = CASE WHEN state = 'duplicate' AND ?30 = 'active' THEN state"
@@ -480,7 +596,11 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		    (rc = db_bind_text(st, 30, expired_by_date ? "expired" : "active")) ||
 		    (rc = db_bind_int(st, 31, now)) || (rc = db_bind_int(st, 32, run_id)))
 			goto out;
-		rc = db_step(st, NULL);
+		if ((rc = db_step(st, NULL)))
+			goto out;
+		/* back after it expired: its group is decided again */
+		if (was_expired && !expired_by_date)
+			rc = regroup(db, id, false);
 		goto done;
 	}
 	if ((rc = bind_posting_columns(st, p, page_url, json, fp,
@@ -492,7 +612,7 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		id = sqlite3_last_insert_rowid(db->h);
 	db_release(db, st);
 	st = NULL;
-	if ((rc = store_dedupe_columns(db, id, p)) || (rc = resolve_duplicates(db, id)))
+	if ((rc = store_dedupe_columns(db, id, p)) || (rc = regroup(db, id, oc == STORE_CHANGED)))
 		goto out;
 done:
 	if (!rc && own_tx)
@@ -514,11 +634,29 @@ out:
 enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_id, long *n)
 {
 	sqlite3_stmt *st = NULL;
+	int64_t *back = NULL;
+	size_t nback = 0, cap = 0;
+	long changes = 0;
+	bool row = true, own_tx = sqlite3_get_autocommit(db->h);
 	enum tj_code rc;
 	char day[11];
 
 	today(day);
-	rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
+	if (own_tx && (rc = db_begin(db)))
+		return rc;
+	/* postings that expired and are on the page again: regrouped below */
+	rc = db_prepare_cached(db, &st, "SELECT id FROM jobs WHERE page_url = ?1 AND state = 'expired'"
+			" AND (valid_through IS NULL OR valid_through >= ?2)");
+	if (!rc && !(rc = db_bind_text(st, 1, page_url)) && !(rc = db_bind_text(st, 2, day)))
+		while (!(rc = db_step(st, &row)) && row)
+			if ((rc = push_id(&back, &nback, &cap, sqlite3_column_int64(st, 0))))
+				break;
+	db_release(db, st);
+	st = NULL;
+	if (!rc)
+		rc = db_prepare_cached(db, &st, "UPDATE jobs SET last_seen = ?2, last_run_id = ?3, missed_runs = 0,"
+			" dup_of = CASE WHEN (valid_through IS NULL OR valid_through >= ?4)"
+			"  AND state != 'duplicate' THEN NULL ELSE dup_of END,"
 			" state = CASE WHEN valid_through IS NOT NULL AND valid_through < ?4"
 			"  THEN 'expired' WHEN state = 'duplicate' THEN state ELSE 'active' END"
 			" WHERE page_url = ?1");
@@ -526,8 +664,17 @@ enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_i
 	    !(rc = db_bind_int(st, 3, run_id)) && !(rc = db_bind_text(st, 4, day)))
 		rc = db_step(st, NULL);
 	db_release(db, st);
+	if (!rc)
+		changes = sqlite3_changes(db->h);
+	for (size_t i = 0; i < nback && !rc; i++)
+		rc = regroup(db, back[i], false);
+	if (!rc && own_tx)
+		rc = db_commit(db);
+	if (rc && own_tx)
+		db_rollback(db);
+	free(back);
 	if (!rc && n)
-		*n = sqlite3_changes(db->h);
+		*n = changes;
 	return rc;
 }
 

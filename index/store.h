@@ -12,13 +12,16 @@
  *    source becomes 'expired'; failed, partial or blocked runs never expire
  *    anything; a valid_through in the past expires it at once; a posting
  *    that is seen again becomes 'active';
- *  - near-duplicates (same normalised title + town, description simhash
- *    within DEDUPE_MAX_DISTANCE bits, index/dedupe.h) under different keys
- *    are grouped when a posting is new or changed: the employer's own
- *    posting is kept over an agency's, else the earliest first_seen; the
- *    others get state 'duplicate' and dup_of = the kept id, and stay so
- *    when seen again.  When a kept posting expires, its best duplicate
- *    still seen becomes 'active' (store_run_finish).
+ *  - near-duplicates (same normalised title + town and the same vacancy
+ *    by dedupe_same_vacancy(): the same text, or an agency's or the
+ *    employer's own rewording, index/dedupe.h) under different keys are
+ *    grouped when a posting is new, changed or back after it expired: the
+ *    employer's own posting is kept over an agency's, else the earliest
+ *    first_seen; the others get state 'duplicate' and dup_of = the kept
+ *    id, and stay so when seen again.  A kept posting that changes lets go
+ *    of the duplicates it no longer matches.  When a kept posting expires
+ *    (missed, or by its date), its best duplicate still seen becomes
+ *    'active' (store_run_finish).
  *
  * Every function runs its writes in the caller's transaction if one is
  * open, else in its own.  Not thread-safe: one struct db per thread, or a
@@ -80,7 +83,8 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 
 /*
  * A detail page answered 304 Not Modified: mark the postings last
- * extracted from it as seen in this run.  *n receives how many.
+ * extracted from it as seen in this run (an expired one is active again
+ * and grouped anew).  *n receives how many.
  */
 enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_id, long *n) TJ_WUR;
 

@@ -1,11 +1,15 @@
 #!/bin/bash
-# dedupe.sh - near-duplicate postings end to end (issue 6): an agency site,
-# made up here, reposts the Gemeente Enschede "Data engineer" vacancy with
-# the same title and town and a description reworded in a few words.  The
-# whole demo web plus that site is crawled; the agency copy must become a
-# 'duplicate' of the employer's posting, search must show the vacancy once,
-# /api/v1/jobs/{id} must list the duplicate, a second crawl must keep it so,
-# and /api/v1/changes?since=0 must list every posting as new.
+# dedupe.sh - near-duplicate postings end to end (issue 6).  The demo web's
+# staffing agency olympia reposts two employers' vacancies with the same
+# title and town and a rewritten description (twence's operator, Hengelo;
+# nijhof-wassink's chauffeur, Rijssen), and demcon and xsens each post a
+# different "Embedded Software Engineer (C/C++)" in Enschede.  Besides, an
+# agency site made up here reposts the Gemeente Enschede "Data engineer"
+# with a few words changed.  The whole demo web plus that site is crawled:
+# each agency copy must become a 'duplicate' of the employer's posting,
+# the demcon/xsens pair must not, search must show each vacancy once,
+# /api/v1/jobs/{id} must list the duplicates, a second crawl must keep it
+# so, and /api/v1/changes?since=0 must list every posting as new.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -83,8 +87,26 @@ check "its dup_of is the employer's posting" \
 	test "$(sql "$DB" "SELECT dup_of FROM jobs WHERE id = '$agency'")" = "$emp"
 check "the employer's posting stays active" \
 	test "$(sql "$DB" "SELECT state FROM jobs WHERE id = '$emp'")" = active
+
+# the demo's real reposts: the agency olympia rewrote the employers' texts
+TWENCE=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.twence.nl/werken-bij-twence/vacatures/operator-afvalenergiecentrale-volcontinu/'")
+OLY_OP=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.olympia.nl/vacatures/operator-afvalenergiecentrale-volcontinu-hengelo-v418832/'")
+NIJHOF=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.nijhof-wassink.nl/werken-bij/vacatures/chauffeur-ce-nationaal/'")
+OLY_CE=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.olympia.nl/vacatures/chauffeur-ce-nationaal-rijssen-v418870/'")
+DEMCON=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.demcon.com/careers/vacancies/embedded-software-engineer-c-cpp/'")
+XSENS=$(sql "$DB" "SELECT id FROM jobs WHERE url = 'https://www.xsens.com/careers/jobs/embedded-software-engineer/'")
+check "the demo pairs were crawled" test -n "$TWENCE" -a -n "$OLY_OP" -a -n "$NIJHOF" -a -n "$OLY_CE" \
+	-a -n "$DEMCON" -a -n "$XSENS"
+check "olympia's operator is a duplicate of twence's" \
+	test "$(sql "$DB" "SELECT state || ' ' || dup_of FROM jobs WHERE id = '$OLY_OP'")" = "duplicate $TWENCE"
+check "olympia's chauffeur is a duplicate of nijhof-wassink's" \
+	test "$(sql "$DB" "SELECT state || ' ' || dup_of FROM jobs WHERE id = '$OLY_CE'")" = "duplicate $NIJHOF"
+check "twence's and nijhof-wassink's postings stay active" \
+	test "$(sql "$DB" "SELECT group_concat(state) FROM jobs WHERE id IN ('$TWENCE', '$NIJHOF')")" = "active,active"
+check "demcon's and xsens's same-title jobs are not grouped" \
+	test "$(sql "$DB" "SELECT group_concat(state || ':' || coalesce(dup_of, '-')) FROM jobs WHERE id IN ('$DEMCON', '$XSENS')")" = "active:-,active:-"
 check "no other posting of the demo web is a duplicate" \
-	test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'duplicate'")" = 1
+	test "$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'duplicate'")" = 3
 
 start_serve "$DB" || { fail "serve starts"; summary; exit 1; }
 ok "serve starts"
@@ -95,6 +117,20 @@ check "search shows the employer's posting" \
 	test "$(echo "$body" | jq "[.results[] | select(.id == $emp)] | length")" = 1
 one=$(curl -fsS "$API/api/v1/jobs/$emp")
 check "/api/v1/jobs/{id} lists the duplicate" test "$(echo "$one" | jq -c '.duplicates')" = "[$agency]"
+for q in "operator afvalenergiecentrale&city=Hengelo:$TWENCE" "chauffeur CE nationaal&city=Rijssen:$NIJHOF"; do
+	body=$(curl -fsS "$API/api/v1/jobs?q=$(echo "${q%%:*}" | sed 's/ /%20/g')&limit=50")
+	check "search '${q%%&*}' shows the vacancy once, the employer's" \
+		test "$(echo "$body" | jq -c "[.results[] | select(.title | test(\"^(Operator afvalenergiecentrale|Chauffeur CE nationaal)\")) | .id]")" = "[${q##*:}]"
+done
+check "/api/v1/jobs/{id} of twence's lists olympia's copy" \
+	test "$(curl -fsS "$API/api/v1/jobs/$TWENCE" | jq -c '.duplicates')" = "[$OLY_OP]"
+check "/api/v1/jobs/{id} of nijhof-wassink's lists olympia's copy" \
+	test "$(curl -fsS "$API/api/v1/jobs/$NIJHOF" | jq -c '.duplicates')" = "[$OLY_CE]"
+check "olympia's copy names what it duplicates" \
+	test "$(curl -fsS "$API/api/v1/jobs/$OLY_OP" | jq '.duplicate_of')" = "$TWENCE"
+body=$(curl -fsS "$API/api/v1/jobs?q=embedded%20software%20engineer&city=Enschede&limit=50")
+check "search shows both demcon's and xsens's embedded jobs" \
+	test "$(echo "$body" | jq "[.results[] | select(.id == $DEMCON or .id == $XSENS)] | length")" = 2
 dup=$(curl -fsS "$API/api/v1/jobs/$agency")
 check "the duplicate names what it duplicates" test "$(echo "$dup" | jq '.duplicate_of')" = "$emp"
 check "the duplicate's state is 'duplicate'" test "$(echo "$dup" | jq -r '.state')" = duplicate
@@ -120,6 +156,9 @@ crawl
 check "second crawl exits 0" test $? = 0
 check "after a second crawl the agency copy is still a duplicate of the same posting" \
 	test "$(sql "$DB" "SELECT state || ' ' || dup_of FROM jobs WHERE id = '$agency'")" = "duplicate $emp"
+check "after a second crawl olympia's copies are still duplicates of the same postings" \
+	test "$(sql "$DB" "SELECT dup_of FROM jobs WHERE id = '$OLY_OP' AND state = 'duplicate'")" = "$TWENCE" \
+	-a "$(sql "$DB" "SELECT dup_of FROM jobs WHERE id = '$OLY_CE' AND state = 'duplicate'")" = "$NIJHOF"
 check "database integrity ok" test "$(sql "$DB" "PRAGMA integrity_check")" = ok
 
 summary
