@@ -32,6 +32,7 @@
 #include "db.h"
 #include "cli.h"
 #include "fts_stem.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const migrations[] = {
+/* A step's SQL, then (optionally) a C step in the same transaction, for
+ * what SQL cannot compute (e.g. keys made by index/dedupe.c). */
+struct migration {
+	const char *sql;
+	enum tj_code (*fn)(struct db *db);
+};
+
+static const struct migration migrations[] = {
 	/* 0 -> 1: the first schema */
-	"CREATE TABLE sources ("
+	{ "CREATE TABLE sources ("
 	"  id TEXT PRIMARY KEY,"
 	"  employer TEXT NOT NULL,"
 	"  website TEXT, town TEXT, lat REAL, lon REAL,"
@@ -145,12 +153,12 @@ static const char *const migrations[] = {
 	"  VALUES ('delete', old.id, old.title, old.employer, old.city, old.description);"
 	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
 	"  VALUES (new.id, new.title, new.employer, new.city, new.description);"
-	"END;",
+	"END;", NULL },
 
 	/* 1 -> 2: robots.txt answers kept across crawls (spider/crawl.c),
 	 * because RFC 9309 2.4 lets a crawler cache them for up to 24 hours
 	 * and a daily crawl should not ask every host again */
-	"CREATE TABLE robots_cache ("
+	{ "CREATE TABLE robots_cache ("
 	"  url TEXT PRIMARY KEY,"                      /* scheme://host[:port]/robots.txt */
 	"  status INTEGER NOT NULL,"                   /* 200 = body is the file, 4xx = allow all */
 	"  body BLOB,"
@@ -164,6 +172,10 @@ static const char *const migrations[] = {
 	"  value BLOB NOT NULL"
 	");"
 	"INSERT INTO meta (name, value) VALUES ('cursor_key', randomblob(16));",
+	/* dedupe.c's title key drops gender markers and the town now, and
+	 * reworded reposts are compared by content words: key and group
+	 * every stored posting again */
+	store_regroup_all },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -255,8 +267,9 @@ static enum tj_code migrate(struct db *db)
 		if ((rc = db_begin(db)))
 			return rc;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version + 1);
-		if ((rc = db_exec(db, migrations[version])) || (rc = db_exec(db, pragma)) ||
-		    (rc = db_commit(db))) {
+		if ((rc = db_exec(db, migrations[version].sql)) ||
+		    (migrations[version].fn && (rc = migrations[version].fn(db))) ||
+		    (rc = db_exec(db, pragma)) || (rc = db_commit(db))) {
 			db_rollback(db);
 			return rc;
 		}

@@ -491,13 +491,58 @@ static enum tj_code store_dedupe_columns(struct db *db, int64_t id, const struct
 		free(key);
 		return tj_error(TJ_ENOMEM, "out of memory fingerprinting a posting");
 	}
-	rc = db_prepare(db, &st, "UPDATE jobs SET simhash = ?2, dup_key = ?3,"
-			" dup_of = CASE WHEN state = 'duplicate' THEN dup_of END WHERE id = ?1");
+	rc = db_prepare_cached(db, &st, "UPDATE jobs SET simhash = ?2, dup_key = ?3,"
+			       " dup_of = CASE WHEN state = 'duplicate' THEN dup_of END WHERE id = ?1");
 	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_bind_int(st, 2, (int64_t)h)) &&
 	    !(rc = db_bind_text(st, 3, key)))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	free(key);
+	return rc;
+}
+
+enum tj_code store_regroup_all(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	bool row = false;
+	enum tj_code rc;
+
+	/* the keys and fingerprints again, from each posting's own record */
+	rc = db_prepare(db, &st, "SELECT id, posting_json FROM jobs ORDER BY id");
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		json_error_t jerr;
+		json_t *obj = json_loads(db_col_text(st, 1) ? db_col_text(st, 1) : "", 0, &jerr);
+		struct posting p;
+
+		posting_init(&p);
+		if (!obj) {
+			rc = tj_error(TJ_EPARSE, "posting %lld: stored record is not JSON: %s",
+				      (long long)sqlite3_column_int64(st, 0), jerr.text);
+			break;
+		}
+		rc = posting_from_json(&p, obj);
+		if (!rc)
+			rc = store_dedupe_columns(db, sqlite3_column_int64(st, 0), &p);
+		posting_release(&p);
+		json_decref(obj);
+	}
+	db_finalize(st);
+	st = NULL;
+	/* every group decided afresh, oldest posting first, as a crawl would */
+	if (!rc)
+		rc = db_exec(db, "UPDATE jobs SET state = 'active', dup_of = NULL"
+			     " WHERE state = 'duplicate'");
+	if (!rc)
+		rc = db_prepare(db, &st, "SELECT id FROM jobs WHERE state = 'active'"
+				" AND dup_key IS NOT NULL ORDER BY first_seen, id");
+	while (!rc && !(rc = db_step(st, &row)) && row)
+		rc = push_id(&ids, &n, &cap, sqlite3_column_int64(st, 0));
+	db_finalize(st);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = resolve_duplicates(db, ids[i]);
+	free(ids);
 	return rc;
 }
 

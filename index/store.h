@@ -105,6 +105,15 @@ enum tj_code store_page_validators(struct db *db, const char *url, char **etag,
  * first_seen, last_seen, last_changed, dup_of, page_url and history) as
  * it was.  An existing key is left alone (*added = false) unless replace.
  */
+/*
+ * Recompute every posting's dedupe columns from its stored record and
+ * decide every group again (duplicates first become active, then each
+ * active posting is grouped, oldest first).  For a schema migration after
+ * dedupe.c's keys changed; run it inside the caller's transaction.
+ * Lifecycle times are not touched.
+ */
+enum tj_code store_regroup_all(struct db *db) TJ_WUR;
+
 enum tj_code store_import(struct db *db, const json_t *rec, bool replace, bool *added) TJ_WUR;
 
 /*
