@@ -56,7 +56,7 @@ $(BIN)/twentejobs: $(BUILD)/twentejobs.o $(OBJ)
 
 $(BIN)/demo-web: $(DEMO_SRC:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) $^ -lcivetweb -lz -lpthread -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ -lcivetweb -lz -lbrotlienc -lpthread -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(OBJ)
 	@mkdir -p $(dir $@)

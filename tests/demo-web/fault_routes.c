@@ -11,7 +11,7 @@
  * one small handler per endpoint. Timing endpoints (slow, stall) sleep in
  * short slices and give up as soon as the server is stopping, because
  * mg_stop() waits for every worker thread. Page-shaped endpoints live in
- * fault_pages.c, the gzip bomb in gzip_bomb.c.
+ * fault_pages.c, the gzip bomb in gzip_bomb.c, the Brotli one in br_bomb.c.
  *
  * A slow or stalled request holds one of the 64 civetweb worker threads, so
  * both also stop waiting as soon as the client hangs up (peer_watch.c).
@@ -34,6 +34,7 @@
 #include "clock_util.h"
 #include "demo_app.h"
 #include "fault_pages.h"
+#include "br_bomb.h"
 #include "gzip_bomb.h"
 #include "http_reply.h"
 #include "peer_watch.h"
@@ -58,7 +59,7 @@ static const char *match_segment(const char *sub, const char *name)
 
 static const char *const fault_names[] = {
     "slow",       "stall",         "status",   "retry-after", "503-retry",
-    "redirect-loop", "redirect-host", "oversize", "gzip-bomb", "wrong-type",
+    "redirect-loop", "redirect-host", "oversize", "gzip-bomb", "br-bomb", "wrong-type",
     "bad-utf8",   "calendar",      "page",     "links",       "deep",
     "reset",
 };
@@ -88,6 +89,7 @@ static const char fault_index[] =
     "  /__fault/redirect-host?to=H&path=P 302 to http://H/P\n"
     "  /__fault/oversize?mb=N&chunked=1   N MiB HTML (default 20, max 4096)\n"
     "  /__fault/gzip-bomb?mb=N            gzip body inflating to N MiB\n"
+    "  /__fault/br-bomb?mb=N              Brotli body decoding to N MiB\n"
     "                                     (default 100, max 10240)\n"
     "  /__fault/wrong-type                PNG bytes labelled image/png\n"
     "  /__fault/bad-utf8                  HTML + JobPosting with invalid UTF-8\n"
@@ -332,6 +334,25 @@ static int fault_gzip_bomb(struct demo_app *app, struct http_reply *r, const cha
 	return gzip_bomb_write(&app->bomb, r, (unsigned long)mb);
 }
 
+static int fault_br_bomb(struct http_reply *r, const char *query)
+{
+	long mb;
+
+	if (url_query_long(query, "mb", 100, 1, 10240, &mb) != 0) {
+		return reply_error(r, 400, "br-bomb: mb must be 1..10240.");
+	}
+	if (reply_start(r, 200) != 0
+	    || reply_header(r, "Content-Type", html_type) != 0
+	    || reply_header(r, "Content-Encoding", "br") != 0
+	    || reply_end_headers(r, REPLY_CHUNKED) != 0) {
+		return -1;
+	}
+	if (r->head_only) {
+		return 0;
+	}
+	return br_bomb_write(r, (unsigned long)mb);
+}
+
 int fault_routes_serve(struct demo_app *app,
                        struct http_reply *r,
                        const char *sub,
@@ -368,6 +389,9 @@ int fault_routes_serve(struct demo_app *app,
 	}
 	if ((rest = match_segment(sub, "gzip-bomb")) != NULL && rest[0] == '\0') {
 		return fault_gzip_bomb(app, r, query);
+	}
+	if ((rest = match_segment(sub, "br-bomb")) != NULL && rest[0] == '\0') {
+		return fault_br_bomb(r, query);
 	}
 	if (match_segment(sub, "wrong-type") != NULL) {
 		/* Any suffix, so a link can look like "/__fault/wrong-type/job.html". */

@@ -42,7 +42,7 @@ secs=$(($(date +%s) - start))
 check "crawl of the hostile web finishes with exit 0 (rc $rc, ${secs}s)" test "$rc" = 0
 rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/crawl.err")
 if [ "$SANITIZED" = 0 ]; then
-	check "peak RSS stays under 150 MB despite an 8 MiB page and a 200 MiB gzip bomb (${rss} KB)" \
+	check "peak RSS stays under 150 MB despite an 8 MiB page and 200 MiB gzip and Brotli bombs (${rss} KB)" \
 		test "${rss:-999999}" -lt 153600
 fi
 
@@ -52,6 +52,9 @@ status() { jq -r --arg s "$1" '.[] | select(.id == $s) | .last_run.status' "$TMP
 for k in http_500 timeout too_big bad_content_type http_429; do
 	check "faults: '$k' reported" grep -qx "$k" <<<"$(kinds faults)"
 done
+too_big=$(jq -r '.[] | select(.id == "faults") | .last_run.errors_by_kind.too_big' "$TMP/sources.json")
+check "the 8 MiB page, the gzip bomb and the Brotli bomb all stopped at the cap (too_big: $too_big)" \
+	test "${too_big:-0}" -ge 3 -a "$(grep -c $'\t/__fault/br-bomb' "$DEMO_LOG")" -ge 1
 n_loop=$(grep -c $'\t/__fault/redirect-loop/' "$DEMO_LOG")
 check "redirect loop: $n_loop requests, at most 6 (5 redirects followed)" test "$n_loop" -le 6
 check "faults: the redirect to another host is not followed" grep -qx redirect_outside_source <<<"$(kinds faults)"
