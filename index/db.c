@@ -171,7 +171,9 @@ static const struct migration migrations[] = {
 	"  name TEXT PRIMARY KEY,"
 	"  value BLOB NOT NULL"
 	");"
-	"INSERT INTO meta (name, value) VALUES ('cursor_key', randomblob(16));",
+	"INSERT INTO meta (name, value) VALUES ('cursor_key', randomblob(16));"
+	/* fts_stem.c indexes the heads of Dutch and German compounds now */
+	"INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');",
 	/* dedupe.c's title key drops gender markers and the town now, and
 	 * reworded reposts are compared by content words: key and group
 	 * every stored posting again */

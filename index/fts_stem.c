@@ -32,6 +32,20 @@
  * price is some cross-language conflation of short stems.
  * Snippets and highlights are unaffected: colocated tokens share offsets.
  *
+ * Compounds.  Dutch and German write job titles as one word
+ * ("magazijnmedewerker", "softwareontwikkelaars", "Servicetechniker"), so a
+ * graduate searching "medewerker" or "ontwikkelaar" would miss most of them.
+ * A document token that ends in one of the common job-title heads below
+ * (compared on the surface form and on the Dutch stem, so plurals count)
+ * with at least COMPOUND_MIN_PREFIX bytes before it is indexed with the
+ * head's surface form and stems too, colocated like the token's own stems:
+ * "magazijnmedewerkers" is stored as {magazijnmedewerkers,
+ * magazijnmedewerker, medewerker}, and "medewerker" or "medew"* finds it.
+ * Only heads of five letters or more that are rarely the tail of an
+ * unrelated word are listed ("leider" is not: "begeleider").  Changing the
+ * list changes what the index holds: it needs a migration that rebuilds
+ * jobs_fts (db.c).
+ *
  * Limits: tokens longer than MAX_STEM_TOKEN bytes are indexed unstemmed.
  * Snowball stemmers are not thread-safe; each tokenizer instance (one per
  * FTS table per connection) owns its own pair, and a connection is used by
@@ -48,11 +62,36 @@
 #include <string.h>
 
 #define MAX_STEM_TOKEN 64
+#define COMPOUND_MIN_PREFIX 3
+#define HEAD_MAX 24
+
+/* Job-title heads of Dutch and German compounds (see the design block);
+ * none is the tail of another, so a token matches at most one. */
+static const char *const heads[] = {
+	"verpleegkundige", "sachbearbeiter", "administrateur", "voorbereider",
+	"ontwikkelaar", "elektroniker", "installateur", "receptionist", "verzorgende",
+	"coordinator", "onderzoeker", "programmeur", "consultant", "specialist",
+	"mitarbeiter", "medewerker", "beheerder", "begeleider", "chauffeur",
+	"controller", "entwickler", "mechaniker", "technicus", "therapeut",
+	"architect", "assistent", "developer", "directeur", "ingenieur",
+	"techniker", "designer", "engineer", "fachkraft", "kaufmann", "ontwerper",
+	"operator", "adviseur", "analist", "berater", "manager", "monteur",
+	"inkoper", "verkoper", "planner", "pfleger", "referent", "tester",
+	"docent", "fahrer", "lasser",
+};
+#define N_HEADS (sizeof(heads) / sizeof(heads[0]))
+
+/* A head and its stems, made once per tokenizer (the stemmers are its own). */
+struct head_form {
+	char surface[HEAD_MAX], en[HEAD_MAX], nl[HEAD_MAX];
+	int surface_n, en_n, nl_n;
+};
 
 struct tj_tokenizer {
 	fts5_tokenizer parent;          /* unicode61's methods */
 	Fts5Tokenizer *parent_tok;      /* our unicode61 instance */
 	struct sb_stemmer *en, *nl;
+	struct head_form head[N_HEADS];
 };
 
 struct tok_ctx {
@@ -114,6 +153,25 @@ static int tj_create(void *user, const char **argv, int argc, Fts5Tokenizer **ou
 		if (!t->en || !t->nl)
 			rc = SQLITE_NOMEM;
 	}
+	for (size_t i = 0; i < N_HEADS && rc == SQLITE_OK; i++) {
+		struct head_form *h = &t->head[i];
+		const sb_symbol *st;
+
+		h->surface_n = (int)strlen(heads[i]);
+		memcpy(h->surface, heads[i], (size_t)h->surface_n);
+		if (!(st = sb_stemmer_stem(t->en, (const sb_symbol *)heads[i], h->surface_n))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		h->en_n = sb_stemmer_length(t->en);
+		memcpy(h->en, st, (size_t)h->en_n);     /* stems never grow */
+		if (!(st = sb_stemmer_stem(t->nl, (const sb_symbol *)heads[i], h->surface_n))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		h->nl_n = sb_stemmer_length(t->nl);
+		memcpy(h->nl, st, (size_t)h->nl_n);
+	}
 	if (rc != SQLITE_OK) {
 		tj_delete((Fts5Tokenizer *)t);
 		return rc;
@@ -124,8 +182,8 @@ static int tj_create(void *user, const char **argv, int argc, Fts5Tokenizer **ou
 
 /* The forms already emitted for one input token, so each is emitted once. */
 struct emitted {
-	char buf[MAX_STEM_TOKEN * 3 * 2];
-	int off[3], len[3], n;
+	char buf[MAX_STEM_TOKEN * 3 * 2 + HEAD_MAX * 3];
+	int off[6], len[6], n;
 };
 
 /* Emit one form unless it was emitted already; the first form of a token
@@ -139,7 +197,7 @@ static int emit(struct tok_ctx *c, struct emitted *e, int tflags, const char *s,
 	for (int i = 0; i < e->n; i++)
 		if (e->len[i] == n && !memcmp(e->buf + e->off[i], s, (size_t)n))
 			return SQLITE_OK;
-	if (e->n == 3 || used + n > (int)sizeof(e->buf))
+	if (e->n == 6 || used + n > (int)sizeof(e->buf))
 		return SQLITE_OK;       /* cannot happen: stems never grow */
 	rc = c->xtoken(c->ctx, e->n ? FTS5_TOKEN_COLOCATED : tflags, s, n, start, end);
 	if (rc != SQLITE_OK)
@@ -178,7 +236,27 @@ static int on_token(void *p, int tflags, const char *tok, int n, int start, int 
 	s = sb_stemmer_stem(c->t->nl, (const sb_symbol *)tok, n);
 	if (!s)
 		return SQLITE_NOMEM;
-	return emit(c, &e, tflags, (const char *)s, sb_stemmer_length(c->t->nl), start, end);
+	if ((rc = emit(c, &e, tflags, (const char *)s, sb_stemmer_length(c->t->nl), start, end)))
+		return rc;
+	if (c->flags & FTS5_TOKENIZE_QUERY)
+		return SQLITE_OK;
+	/* a compound's head (design block): s is still the Dutch stem */
+	for (size_t i = 0; i < N_HEADS; i++) {
+		const struct head_form *h = &c->t->head[i];
+		int sn = sb_stemmer_length(c->t->nl);
+		bool hit = (n >= h->surface_n + COMPOUND_MIN_PREFIX &&
+			    !memcmp(tok + n - h->surface_n, h->surface, (size_t)h->surface_n)) ||
+			   (sn >= h->nl_n + COMPOUND_MIN_PREFIX &&
+			    !memcmp(s + sn - h->nl_n, h->nl, (size_t)h->nl_n));
+
+		if (!hit)
+			continue;
+		if ((rc = emit(c, &e, tflags, h->surface, h->surface_n, start, end)) ||
+		    (rc = emit(c, &e, tflags, h->en, h->en_n, start, end)))
+			return rc;
+		return emit(c, &e, tflags, h->nl, h->nl_n, start, end);
+	}
+	return SQLITE_OK;
 }
 
 /* Counts the tokens of a query phrase and whether, for a single token,

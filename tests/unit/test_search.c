@@ -361,6 +361,52 @@ static void test_stemming(void **state)
 	search_result_release(&r);
 }
 
+/* Dutch and German compounds are found by their job-title head (fts_stem.c). */
+static void test_compounds(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_job j = { NULL, "Bolk", "Enschede", "Orderpicken en laden.", "nl", "no",
+			    "junior", "FULL_TIME", "onsite", "2026-11-29", NULL, NULL, 1 };
+	struct search_result r;
+
+	j.title = "Magazijnmedewerkers gezocht";
+	fx_insert(fx->db, &j);
+	j.title = "Servicetechniker (m/w/d)";
+	fx_insert(fx->db, &j);
+	j.title = "Woonbegeleider";
+	fx_insert(fx->db, &j);
+	j.title = "Xmedewerker";               /* too short a prefix: not a compound */
+	fx_insert(fx->db, &j);
+
+	run(fx->db, &r, "medewerker ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_true(has_title(&r, "Magazijnmedewerkers gezocht"));
+	search_result_release(&r);
+	run(fx->db, &r, "medewerkers ", NULL);
+	assert_int_equal(r.total, 1);
+	search_result_release(&r);
+	run(fx->db, &r, "medew", NULL);                 /* search-as-you-type */
+	assert_true(has_title(&r, "Magazijnmedewerkers gezocht"));
+	search_result_release(&r);
+	run(fx->db, &r, "magazijnmedewerker ", NULL);   /* the compound itself, still */
+	assert_int_equal(r.total, 1);
+	search_result_release(&r);
+	run(fx->db, &r, "techniker ", NULL);
+	assert_int_equal(r.total, 1);
+	assert_true(has_title(&r, "Servicetechniker (m/w/d)"));
+	search_result_release(&r);
+	run(fx->db, &r, "begeleider ", NULL);
+	assert_int_equal(r.total, 1);
+	search_result_release(&r);
+	/* "leider" is not a head: a supervisor is no leader */
+	run(fx->db, &r, "leider ", NULL);
+	assert_int_equal(r.total, 0);
+	search_result_release(&r);
+	/* the index stays consistent with the tokenizer */
+	assert_int_equal(db_exec(fx->db, "INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('integrity-check', 1)"),
+			 TJ_OK);
+}
+
 static void test_operators(void **state)
 {
 	struct fx *fx = *state;
@@ -721,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_parse_date),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test_setup_teardown(test_stemming, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranking_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_facets, setup, teardown),
