@@ -24,6 +24,7 @@
 #include "db.h"
 #include "fts_stem.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -236,13 +237,28 @@ static enum tj_code migrate(struct db *db)
 	return TJ_OK;
 }
 
+/*
+ * Process-wide SQLite settings, applied once before the library initialises
+ * (sqlite3_config() is refused afterwards; then this is a no-op).  Memory
+ * statistics off: with them on, every sqlite3_malloc() and free takes one
+ * global mutex, which the API's reader threads - each on its own connection
+ * and otherwise sharing nothing - would contend for on every FTS5 doclist
+ * buffer.  Nothing here reads sqlite3_memory_used() or sets a heap limit.
+ */
+static void sqlite_global_config(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum tj_code db_open(const char *path, bool readonly, struct db **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct db *db;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum tj_code rc;
 
 	*out = NULL;
+	pthread_once(&once, sqlite_global_config);
 	db = calloc(1, sizeof(*db));
 	if (!db)
 		return tj_error(TJ_ENOMEM, "out of memory opening '%s'", path);
