@@ -137,6 +137,12 @@ static const char *const migrations[] = {
 	"  INSERT INTO jobs_fts(rowid, title, employer, city, description)"
 	"  VALUES (new.id, new.title, new.employer, new.city, new.description);"
 	"END;",
+	/* 1 -> 2: jobs_attrs also covers advertiser and source_id, for the
+	 * advertiser filter (jobcache.c falls back to the source's advertiser
+	 * when the posting's is NULL) */
+	"DROP INDEX jobs_attrs;"
+	"CREATE INDEX jobs_attrs ON jobs(state, language, intl_label, city, employer, level,"
+	"  employment_type, remote, date_posted, first_seen, advertiser, source_id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
