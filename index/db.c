@@ -20,6 +20,7 @@
  *               prefix indexes for 2-4 characters, so search-as-you-type
  *               fragments ("ontw"*) need not merge every word's doclist
  *               (2.6x the index size; "ontw" at 100k: 39 -> 19 ms)
+ * Version 2: jobs_attrs also covers advertiser and source_id.
  */
 #include "db.h"
 #include "fts_stem.h"
