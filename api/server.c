@@ -31,6 +31,9 @@
  * handler's first api_db() until the handler returns, before the response
  * is sent, so slow clients hold threads but never a connection.  The pool
  * hands out the most recently returned connection first (warm page cache).
+ * A request reads in one transaction, from its first api_db() until the
+ * connection goes back: one snapshot for all its statements, and one file
+ * lock and WAL check instead of one per statement.
  * Measured at 100k postings (README): per-thread connections cost nothing
  * in contention - the profile under 32 connections shows no lock above
  * 0.5% - so the pool is about memory and slow clients, not speed.
@@ -375,15 +378,30 @@ static enum tj_code dbpool_take(struct api_server *s, struct dbslot **out)
 	return TJ_OK;
 }
 
+/* Return a connection, ending the request's read transaction; one that
+ * cannot end it is closed instead of lent out again. */
 static void dbpool_give(struct dbpool *p, struct dbslot *d)
 {
+	bool reusable;
+
 	if (!d)
 		return;
+	if (!sqlite3_get_autocommit(d->db->h) && db_commit(d->db))
+		db_rollback(d->db);
+	reusable = sqlite3_get_autocommit(d->db->h);
 	pthread_mutex_lock(&p->lock);
-	d->next = p->free;
-	p->free = d;
+	if (reusable) {
+		d->next = p->free;
+		p->free = d;
+	} else {
+		p->open--;
+	}
 	pthread_cond_signal(&p->freed);
 	pthread_mutex_unlock(&p->lock);
+	if (!reusable) {
+		db_close(d->db);
+		free(d);
+	}
 }
 
 /* The dispatcher keeps the request's pooled connection here for api_db. */
@@ -398,8 +416,18 @@ enum tj_code api_db(struct api_req *rq, struct db **out)
 	enum tj_code rc;
 
 	*out = NULL;
-	if (!in->slot && (rc = dbpool_take(rq->srv, &in->slot)))
-		return rc;
+	if (!in->slot) {
+		if ((rc = dbpool_take(rq->srv, &in->slot)))
+			return rc;
+		/* one read transaction for the whole request: one snapshot for
+		 * all its statements, and one file lock and WAL check instead of
+		 * one per statement (a 50-hit page runs 100 of them) */
+		if ((rc = db_exec(in->slot->db, "BEGIN"))) {
+			dbpool_give(&rq->srv->pool, in->slot);
+			in->slot = NULL;
+			return rc;
+		}
+	}
 	*out = in->slot->db;
 	return TJ_OK;
 }
