@@ -428,6 +428,7 @@ static void search_usage(FILE *f)
 {
 	fprintf(f, "usage: twentejobs search [--db FILE] [--json] [--lang L] [--intl yes|maybe|no]\n"
 		   "          [--city C] [--employer E] [--level L] [--type T] [--remote R]\n"
+		   "          [--advertiser employer|agency]\n"
 		   "          [--posted-since DATE|Nd] [--sort relevance|date] [--limit N]\n"
 		   "          [--include-expired] QUERY...\n\n"
 		   "Search the index as GET /api/v1/jobs does and print a table (or, with\n"
@@ -465,7 +466,8 @@ int cmd_search(int argc, char **argv)
 	static const char *const opts[][2] = {
 		{ "--lang", "lang" }, { "--intl", "intl" }, { "--city", "city" },
 		{ "--employer", "employer" }, { "--level", "level" }, { "--type", "type" },
-		{ "--remote", "remote" }, { "--posted-since", "posted_since" },
+		{ "--remote", "remote" }, { "--advertiser", "advertiser" },
+		{ "--posted-since", "posted_since" },
 		{ "--sort", "sort" }, { "--limit", "limit" },
 	};
 	struct search_params p;

@@ -168,6 +168,7 @@ static json_t *json_hit(const struct search_hit *h)
 	put(o, "level", str_or_null(h->level), &oom);
 	put(o, "employment_type", str_or_null(h->type), &oom);
 	put(o, "remote", str_or_null(h->remote), &oom);
+	put(o, "advertiser", str_or_null(h->advertiser), &oom);
 	put(o, "date_posted", str_or_null(h->date_posted), &oom);
 	put(o, "first_seen", json_string(first_seen), &oom);
 	put(o, "state", str_or_null(h->state), &oom);
@@ -458,6 +459,7 @@ static const char openapi_schemas[] =
 "  \"language\":{\"type\":[\"string\",\"null\"]},\"international\":{\"enum\":[\"yes\",\"maybe\",\"no\",null]},"
 "  \"dutch_required\":{\"type\":[\"boolean\",\"null\"]},\"level\":{\"type\":[\"string\",\"null\"]},"
 "  \"employment_type\":{\"type\":[\"string\",\"null\"]},\"remote\":{\"type\":[\"string\",\"null\"]},"
+"  \"advertiser\":{\"enum\":[\"employer\",\"agency\"]},"
 "  \"date_posted\":{\"type\":[\"string\",\"null\"],\"format\":\"date\"},"
 "  \"first_seen\":{\"type\":\"string\",\"format\":\"date-time\"},\"state\":{\"enum\":[\"active\",\"expired\"]}}},"
 "\"FacetValue\":{\"type\":\"object\",\"properties\":{\"value\":{\"type\":\"string\"},\"count\":{\"type\":\"integer\"}}},"
@@ -469,7 +471,8 @@ static const char openapi_schemas[] =
 "  \"facets\":{\"type\":\"object\",\"description\":\"counts under the query and every other filter\","
 "   \"properties\":{\"language\":{\"$ref\":\"#/components/schemas/Facet\"},\"international\":{\"$ref\":\"#/components/schemas/Facet\"},"
 "   \"city\":{\"$ref\":\"#/components/schemas/Facet\"},\"employer\":{\"$ref\":\"#/components/schemas/Facet\"},"
-"   \"level\":{\"$ref\":\"#/components/schemas/Facet\"},\"employment_type\":{\"$ref\":\"#/components/schemas/Facet\"}}},"
+"   \"level\":{\"$ref\":\"#/components/schemas/Facet\"},\"employment_type\":{\"$ref\":\"#/components/schemas/Facet\"},"
+"   \"advertiser\":{\"$ref\":\"#/components/schemas/Facet\"}}},"
 "  \"next_cursor\":{\"type\":[\"string\",\"null\"]}}},"
 "\"Facet\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/FacetValue\"}},"
 "\"Job\":{\"type\":\"object\",\"description\":\"the posting as extracted (see SPEC.md) plus lifecycle\","

@@ -19,6 +19,9 @@
 	  "internship,graduate,junior,medior,senior,unknown" }, \
 	{ "type", "string", "schema.org employment type; comma-separated for several", \
 	  "FULL_TIME,PART_TIME,CONTRACTOR,TEMPORARY,INTERN,VOLUNTEER,PER_DIEM,OTHER" }, \
+	{ "advertiser", "string", "who advertises the posting: the employer itself or a recruitment " \
+	  "agency (the posting's classification, else its source's); comma-separated for several", \
+	  "employer,agency" }, \
 	{ "remote", "string", "work arrangement; comma-separated for several", "remote,hybrid,onsite" }, \
 	{ "posted_since", "string", "date posted on or after: YYYY-MM-DD, or a number of days such as 7d", NULL }, \
 	{ "include_expired", "boolean", "also return postings no longer online (default 0)", "0,1,true,false" }

@@ -5,8 +5,14 @@
  * The server is civetweb with one catch-all handler that does everything
  * routes have in common (routing, parameter checks, rate limiting, CORS,
  * ETag/304, gzip, metrics, access log); handlers (api/h_*.c) only turn a
- * parsed request into a status and a body.  Each civetweb worker thread owns
- * one read-only SQLite connection, opened on first use.
+ * parsed request into a status and a body.
+ *
+ * Threads and connections are sized apart: civetweb ties a worker thread to
+ * a client connection for as long as it is open (keep-alive, or a client
+ * that sends slowly), so there are many threads, cheap while they wait;
+ * the read-only SQLite connections, which cost memory (page cache) and do
+ * the CPU work, are a small pool (about 2 per CPU) lent to a request only
+ * while its handler runs.
  */
 #ifndef TJ_SERVER_H
 #define TJ_SERVER_H
@@ -20,11 +26,16 @@
 
 #define API_MAX_PARAMS 32
 #define API_MAX_ORIGINS 8
+#define API_THREADS 64                  /* default connection threads */
+#define API_REQUEST_TIMEOUT_MS 5000     /* default deadline for a request's headers */
 
 struct api_config {
 	const char *db_path;
 	const char *listen;             /* "ADDR:PORT"; port 0 = any free port */
-	int threads;                    /* civetweb worker threads */
+	int threads;                    /* civetweb worker threads: connections served at once */
+	int db_connections;             /* read-only connections: requests computing at
+					   once; 0 = api_db_connections() decides */
+	int request_timeout_ms;         /* deadline for a request's headers */
 	const char *origins[API_MAX_ORIGINS];   /* CORS allow-list; "*" = any */
 	int n_origins;                  /* 0 = any origin ("*") */
 	double rate;                    /* requests per second per client; 0 = unlimited */
@@ -34,9 +45,14 @@ struct api_config {
 };
 
 /* Defaults (strings borrowed; the config must outlive the server):
- * db_default_path(), 127.0.0.1:$PORT or :8080, 8 threads, any
- * origin, 20 req/s with bursts of 40, access log on stderr. */
+ * db_default_path(), 127.0.0.1:$PORT or :8080, 64 threads, 2 database
+ * connections per CPU, 5 s for the headers, any origin, 20 req/s with
+ * bursts of 40, access log on stderr. */
 void api_config_init(struct api_config *c);
+
+/* The size of the connection pool for this configuration: db_connections,
+ * or 2 per online CPU, never more than the threads that could use them. */
+int api_db_connections(const struct api_config *c);
 
 struct api_server;
 
@@ -82,12 +98,14 @@ struct api_resp {
 	struct buf body;
 };
 
-/* The request's connection, opened read-only on first use (per thread). */
+/* The request's read-only connection, taken from the pool on first use
+ * (waiting while every pooled connection is busy) and returned by the
+ * dispatcher when the handler is done. */
 enum tj_code api_db(struct api_req *rq, struct db **out) TJ_WUR;
 
 struct jobcache;
 /* The current attribute snapshot (index/jobcache.h), fresh with respect to
- * this thread's connection; the caller drops it with jobcache_unref(). */
+ * the request's connection; the caller drops it with jobcache_unref(). */
 enum tj_code api_jobcache(struct api_req *rq, struct jobcache **out) TJ_WUR;
 
 /* The server-wide cursor key (random per process). */

@@ -28,12 +28,14 @@
  *   robots_cache the last definitive robots.txt answer per origin, so a
  *               crawl within 24 h reuses it (RFC 9309 2.4)
  *   meta        name -> value settings of the database (cursor_key)
+ * and jobs_attrs also covers advertiser and source_id.
  */
 #include "db.h"
 #include "cli.h"
 #include "fts_stem.h"
 #include "store.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -173,7 +175,13 @@ static const struct migration migrations[] = {
 	");"
 	"INSERT INTO meta (name, value) VALUES ('cursor_key', randomblob(16));"
 	/* fts_stem.c indexes the heads of Dutch and German compounds now */
-	"INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');",
+	"INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');"
+	/* jobs_attrs also covers advertiser and source_id, for the
+	 * advertiser filter (jobcache.c falls back to the source's advertiser
+	 * when the posting's is NULL) */
+	"DROP INDEX jobs_attrs;"
+	"CREATE INDEX jobs_attrs ON jobs(state, language, intl_label, city, employer, level,"
+	"  employment_type, remote, date_posted, first_seen, advertiser, source_id);",
 	/* dedupe.c's title key drops gender markers and the town now, and
 	 * reworded reposts are compared by content words: key and group
 	 * every stored posting again */
@@ -279,13 +287,28 @@ static enum tj_code migrate(struct db *db)
 	return TJ_OK;
 }
 
+/*
+ * Process-wide SQLite settings, applied once before the library initialises
+ * (sqlite3_config() is refused afterwards; then this is a no-op).  Memory
+ * statistics off: with them on, every sqlite3_malloc() and free takes one
+ * global mutex, which the API's reader threads - each on its own connection
+ * and otherwise sharing nothing - would contend for on every FTS5 doclist
+ * buffer.  Nothing here reads sqlite3_memory_used() or sets a heap limit.
+ */
+static void sqlite_global_config(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 enum tj_code db_open(const char *path, bool readonly, struct db **out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct db *db;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	enum tj_code rc;
 
 	*out = NULL;
+	pthread_once(&once, sqlite_global_config);
 	db = calloc(1, sizeof(*db));
 	if (!db)
 		return tj_error(TJ_ENOMEM, "out of memory opening '%s'", path);

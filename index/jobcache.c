@@ -138,9 +138,13 @@ enum tj_code jobcache_build(struct db *db, struct jobcache **out)
 	atomic_init(&c->refs, 1);
 	/* column order: the search fields in enum search_field order */
 	/* from the covering index jobs_attrs (db.c), then sorted by id here:
-	 * far cheaper than reading the table past each description */
-	rc = db_prepare(db, &st, "SELECT id, state, date_posted, first_seen, language, intl_label,"
-			" city, employer, level, employment_type, remote FROM jobs INDEXED BY jobs_attrs");
+	 * far cheaper than reading the table past each description; the
+	 * advertiser falls back to the source's (a lookup in the small sources
+	 * table per job), then to "employer", as store.c's dedupe assumes */
+	rc = db_prepare(db, &st, "SELECT j.id, j.state, j.date_posted, j.first_seen, j.language,"
+			" j.intl_label, j.city, j.employer, j.level, j.employment_type,"
+			" coalesce(j.advertiser, s.advertiser, 'employer'), j.remote"
+			" FROM jobs j INDEXED BY jobs_attrs LEFT JOIN sources s ON s.id = j.source_id");
 	while (!rc && !(rc = db_step(st, &row)) && row) {
 		struct jobcache_row *r;
 		const char *state = db_col_text(st, 1);

@@ -25,7 +25,8 @@
 #include "db.h"
 #include "err.h"
 
-#define JOBCACHE_FIELDS 7       /* = SEARCH_N_FIELDS: lang intl city employer level type remote */
+#define JOBCACHE_FIELDS 8       /* = SEARCH_N_FIELDS: lang intl city employer level type
+				   advertiser remote */
 
 enum jobcache_state { JC_ACTIVE, JC_EXPIRED, JC_OTHER };
 

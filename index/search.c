@@ -496,10 +496,11 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 /* ---- parameters ----------------------------------------------------- */
 
 static const char *const field_params[SEARCH_N_FIELDS] = {
-	"lang", "intl", "city", "employer", "level", "type", "remote",
+	"lang", "intl", "city", "employer", "level", "type", "advertiser", "remote",
 };
 static const char *const field_facets[SEARCH_N_FIELDS] = {
-	"language", "international", "city", "employer", "level", "employment_type", "remote",
+	"language", "international", "city", "employer", "level", "employment_type", "advertiser",
+	"remote",
 };
 
 static const char *const intl_values[] = { "yes", "maybe", "no", NULL };
@@ -511,6 +512,7 @@ static const char *const type_values[] = {
 	"PER_DIEM", "OTHER", NULL,
 };
 static const char *const remote_values[] = { "remote", "hybrid", "onsite", NULL };
+static const char *const advertiser_values[] = { "employer", "agency", NULL };
 
 const char *search_field_param(enum search_field f)
 {
@@ -583,6 +585,8 @@ static enum tj_code check_value(enum search_field f, char *v)
 		return expect_one_of(key, v, level_values);
 	case SF_REMOTE:
 		return expect_one_of(key, v, remote_values);
+	case SF_ADVERTISER:
+		return expect_one_of(key, v, advertiser_values);
 	case SF_TYPE:
 		for (char *c = v; *c; c++)
 			*c = *c == '-' ? '_' : (char)((*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
@@ -1124,7 +1128,8 @@ static enum tj_code lead_snippet(struct buf *b, const char *desc)
 static void hit_release(struct search_hit *h)
 {
 	char **s[] = { &h->title, &h->employer, &h->city, &h->url, &h->snippet, &h->language,
-		       &h->intl, &h->level, &h->type, &h->date_posted, &h->state, &h->remote };
+		       &h->intl, &h->level, &h->type, &h->date_posted, &h->state, &h->remote,
+		       &h->advertiser };
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		free(*s[i]);
@@ -1230,7 +1235,10 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 	rc = db_prepare(db, &row,
 			"SELECT title, employer, city, url, language, intl_label, dutch_required,"
 			" level, employment_type, date_posted, first_seen, state, remote,"
-			" CASE WHEN ?2 THEN substr(description, 1, 400) END FROM jobs WHERE id = ?1");
+			" CASE WHEN ?2 THEN substr(description, 1, 400) END,"
+			" coalesce(advertiser, (SELECT s.advertiser FROM sources s WHERE s.id = source_id),"
+			"  'employer')"
+			" FROM jobs WHERE id = ?1");
 	/* the lead of the description only when no q snippet replaces it:
 	 * reading it walks the description's overflow pages */
 	if (!rc)
@@ -1262,6 +1270,7 @@ static enum tj_code fetch_hits(struct db *db, const struct search_params *p,
 		h->first_seen = sqlite3_column_int64(row, 10);
 		h->state = dup_col(row, 11, &oom);
 		h->remote = dup_col(row, 12, &oom);
+		h->advertiser = dup_col(row, 14, &oom);
 		/* the lead of the description; replaced below when q matched in it */
 		buf_reset(&b);
 		rc = lead_snippet(&b, db_col_text(row, 13));
@@ -1300,6 +1309,7 @@ enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_
 	uint32_t *excl = NULL, *tier0 = NULL;
 	size_t n_excl = 0, n_tier0 = 0;
 	enum tj_code rc;
+	bool oom;
 
 	memset(out, 0, sizeof(*out));
 	if (!jc && (rc = jobcache_build(db, &own)))
@@ -1315,8 +1325,10 @@ enum tj_code search_run(struct db *db, struct jobcache *jc, const struct search_
 	r.cand = calloc(r.cap, sizeof(*r.cand));
 	for (int f = 0; f < SEARCH_N_FACETS; f++)
 		counts[f] = calloc(r.jc->n_dict[f] + 1, sizeof(**counts));
-	if (!r.flag || !r.cand || !counts[0] || !counts[1] || !counts[2] || !counts[3] ||
-	    !counts[4] || !counts[5]) {
+	oom = !r.flag || !r.cand;
+	for (int f = 0; f < SEARCH_N_FACETS; f++)
+		oom |= !counts[f];
+	if (oom) {
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 		goto out;
 	}

@@ -64,13 +64,15 @@ struct search_query {
 enum tj_code search_translate(const char *text, bool prefix, struct search_query *out) TJ_WUR;
 void search_query_release(struct search_query *q);
 
-/* The filterable attributes.  The first SEARCH_N_FACETS are also facets. */
+/* The filterable attributes.  The first SEARCH_N_FACETS are also facets.
+ * SF_ADVERTISER is "employer" or "agency": the posting's own, else its
+ * source's, else "employer". */
 enum search_field {
-	SF_LANG, SF_INTL, SF_CITY, SF_EMPLOYER, SF_LEVEL, SF_TYPE,
+	SF_LANG, SF_INTL, SF_CITY, SF_EMPLOYER, SF_LEVEL, SF_TYPE, SF_ADVERTISER,
 	SF_REMOTE,
 	SEARCH_N_FIELDS
 };
-#define SEARCH_N_FACETS 6
+#define SEARCH_N_FACETS 7
 #define SEARCH_MAX_VALUES 8     /* values per filter (lang=en,de) */
 #define SEARCH_MAX_FACET 50     /* values listed per facet, most frequent first */
 
@@ -105,7 +107,7 @@ void search_params_release(struct search_params *p);
 
 /*
  * Set one parameter by its API name: q, lang, intl, city, employer, level,
- * type, remote, posted_since, sort, limit, include_expired (cursor is the
+ * type, advertiser, remote, posted_since, sort, limit, include_expired (cursor is the
  * caller's business: search_cursor_decode).  Filters may repeat or hold a
  * comma-separated list.  Errors (TJ_EINVAL) name the parameter and the
  * value: "parameter 'intl': unknown value 'maybee' (expected yes, maybe, no)";
@@ -134,6 +136,7 @@ struct search_hit {
 	char *title, *employer, *city, *url;
 	char *snippet;          /* HTML: text escaped, matches in <mark></mark> */
 	char *language, *intl, *level, *type, *date_posted, *state, *remote;
+	char *advertiser;       /* employer or agency (SF_ADVERTISER's fallback) */
 	int dutch_required;     /* 0, 1, or -1 when unknown */
 	int64_t first_seen;
 };

@@ -74,6 +74,33 @@ check "FTS5 syntax in q is a 200, not an error (got $code)" test "$code" = 200
 code=$(curl -s -o /dev/null -w '%{http_code}' "$API/api/v1/jobs?limit=0")
 check "limit=0 is a 400 (got $code)" test "$code" = 400
 
+# advertiser: Olympia's rule says agency; its postings are found by the filter
+all=$(curl -fsS "$API/api/v1/jobs?limit=1")
+ag=$(curl -fsS "$API/api/v1/jobs?advertiser=agency&limit=100")
+em=$(curl -fsS "$API/api/v1/jobs?advertiser=employer&limit=1")
+n_agency=$(sql "$DB" "SELECT count(*) FROM jobs j LEFT JOIN sources s ON s.id = j.source_id
+	WHERE j.state = 'active' AND coalesce(j.advertiser, s.advertiser, 'employer') = 'agency'")
+check "advertiser=agency finds the agency's postings ($n_agency)" \
+	test "$(echo "$ag" | jq '.total')" = "$n_agency" -a "$n_agency" -ge 1
+check "every advertiser=agency result says agency" \
+	test "$(echo "$ag" | jq '[.results[].advertiser == "agency"] | all')" = true
+check "the agency results include Olympia's" \
+	test "$(echo "$ag" | jq '[.results[].employer] | map(test("Olympia")) | any')" = true
+check "advertiser=employer and =agency partition the postings" \
+	test "$(echo "$em" | jq '.total')" = "$(( $(echo "$all" | jq '.total') - n_agency ))"
+check "the advertiser facet counts both" \
+	test "$(echo "$all" | jq '[.facets.advertiser[] | .value] | sort | join(",")')" = '"agency,employer"'
+check "the filter is echoed in query.filters" \
+	test "$(echo "$ag" | jq -c '.query.filters.advertiser')" = '["agency"]'
+code=$(curl -s -o "$TMP/adv.json" -w '%{http_code}' "$API/api/v1/jobs?advertiser=recruiter")
+check "advertiser=recruiter is a 400 naming it (got $code)" \
+	test "$code" = 400 -a "$(jq -r '.error.message | contains("advertiser") and contains("recruiter")' "$TMP/adv.json")" = true
+curl -fsS -o "$TMP/agency.atom" "$API/api/v1/feed.atom?advertiser=agency&limit=100"
+check "the Atom feed takes advertiser too" \
+	test "$(grep -o '<entry>' "$TMP/agency.atom" | wc -l)" = "$n_agency"
+check "openapi documents advertiser on /jobs and the feed" \
+	test "$(curl -fsS "$API/api/v1/openapi.json" | jq '[.paths["/api/v1/jobs", "/api/v1/feed.atom"].get.parameters[] | select(.name == "advertiser")] | length')" = 2
+
 out=$("$BIN/twentejobs" search --db "$DB" engineer)
 check "search command prints engineer postings" grep -qi engineer <<<"$out"
 out=$("$BIN/twentejobs" sources --db "$DB")

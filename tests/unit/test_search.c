@@ -507,6 +507,51 @@ static void test_filters_facets(void **state)
 	search_result_release(&r);
 }
 
+/* advertiser: the posting's own value, else its source's, else employer;
+ * a filter and a facet like the others. */
+static void test_advertiser(void **state)
+{
+	struct fx *fx = *state;
+	struct search_params p;
+	struct search_result r;
+
+	assert_int_equal(db_exec(fx->db,
+		"INSERT INTO sources(id, employer, advertiser, updated_at)"
+		"  VALUES ('src-agency', 'Olympia', 'agency', 0);"
+		"UPDATE jobs SET advertiser = 'agency' WHERE title = 'Data Engineer';"
+		/* no own value: the source's */
+		"UPDATE jobs SET source_id = 'src-agency' WHERE title = 'Werkstudent Logistik';"
+		/* an own value wins over the source's */
+		"UPDATE jobs SET source_id = 'src-agency', advertiser = 'employer'"
+		"  WHERE title = 'Stagiair Marketing';"), TJ_OK);
+	run(fx->db, &r, NULL, "advertiser", "agency", NULL);
+	assert_int_equal(r.total, 2);
+	for (size_t i = 0; i < r.n_hits; i++)
+		assert_string_equal(r.hits[i].advertiser, "agency");
+	/* the facet ignores its own filter */
+	assert_int_equal(facet(&r, SF_ADVERTISER, "agency"), 2);
+	assert_int_equal(facet(&r, SF_ADVERTISER, "employer"), 4);
+	search_result_release(&r);
+	run(fx->db, &r, NULL, "advertiser", "employer", NULL);
+	assert_int_equal(r.total, 4);
+	for (size_t i = 0; i < r.n_hits; i++)
+		assert_string_equal(r.hits[i].advertiser, "employer");
+	search_result_release(&r);
+	run(fx->db, &r, "engineer ", "advertiser", "employer,agency", "lang", "en", NULL);
+	assert_int_equal(r.total, 2);
+	assert_int_equal(facet(&r, SF_ADVERTISER, "agency"), 1);
+	search_result_release(&r);
+
+	search_params_init(&p);
+	assert_int_equal(search_params_set(&p, "advertiser", "recruiter"), TJ_EINVAL);
+	assert_non_null(strstr(tj_errmsg(), "'advertiser'"));
+	assert_non_null(strstr(tj_errmsg(), "'recruiter'"));
+	assert_non_null(strstr(tj_errmsg(), "employer, agency"));
+	assert_int_equal(search_params_set(&p, "advertiser", ""), TJ_OK);    /* no filter */
+	assert_int_equal(p.n_values[SF_ADVERTISER], 0);
+	search_params_release(&p);
+}
+
 /* A common query is ranked in two phases; the order and the cursor walk
  * must still be total and stable. */
 static void test_two_phase(void **state)
@@ -771,6 +816,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_operators, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranking_and_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_facets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_advertiser, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
