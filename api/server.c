@@ -12,12 +12,18 @@
  *      /healthz and /metrics are exempt so probes never see a 429
  *   4. query string -> percent-decoded parameters; any name the route does
  *      not list -> 400 naming it
- *   5. the handler; a tj_code it returns maps to a status (EINVAL 400,
+ *   5. for a public, cacheable route: the response cache (rcache.c), keyed
+ *      by route, Host, path and query string and valid for the database
+ *      generation the request sees (the attribute snapshot's build number,
+ *      which moves with every commit) - a hit skips the handler and, for a
+ *      client that accepts gzip, the compression too
+ *   6. the handler; a tj_code it returns maps to a status (EINVAL 400,
  *      ENOTFOUND 404, ETOOBIG 413, anything else 500 with a generic message
  *      while the detail goes to the log)
- *   6. ETag (FNV-1a of the body) with If-None-Match -> 304; gzip when the
+ *   7. ETag (FNV-1a of the body) with If-None-Match -> 304; gzip when the
  *      client accepts it and the body is worth it; CORS headers; send
- *   7. metrics (per route and status, latency histogram) and the access log
+ *   8. metrics (per route and status, latency histogram, cache hits) and
+ *      the access log
  *
  * Every error body is {"error": {"code", "message"}} (json.c), including
  * civetweb's own (http_error callback).
@@ -73,6 +79,7 @@
 
 #include "jobcache.h"
 #include "json.h"
+#include "rcache.h"
 #include "log.h"
 #include "routes.h"
 #include "version.h"
@@ -96,6 +103,7 @@ void api_config_init(struct api_config *c)
 	c->listen = c->listen_default;
 	c->threads = API_THREADS;
 	c->request_timeout_ms = API_REQUEST_TIMEOUT_MS;
+	c->cache_mb = API_CACHE_MB;
 	c->rate = 20;
 	c->access_log = stderr;
 }
@@ -214,6 +222,7 @@ struct api_server {
 	struct route_metrics *metrics;  /* n_routes + 1 ("unmatched") */
 	struct jobcache_holder cache;
 	struct dbpool pool;
+	struct rcache *rcache;          /* NULL when --cache-mb 0 */
 	int port;
 	double started;
 };
@@ -306,6 +315,22 @@ enum tj_code api_metrics_render(struct api_req *rq, struct buf *b)
 	snprintf(wal, sizeof(wal), "%s-wal", s->cfg.db_path);
 	if (!stat(wal, &sb))
 		size += sb.st_size;
+	if (s->rcache) {
+		struct rcache_stats cs;
+
+		rcache_stats(s->rcache, &cs);
+		rc = buf_addf(b, "# HELP twentejobs_response_cache_requests_total Cacheable requests"
+			      " by outcome.\n"
+			      "# TYPE twentejobs_response_cache_requests_total counter\n"
+			      "twentejobs_response_cache_requests_total{outcome=\"hit\"} %llu\n"
+			      "twentejobs_response_cache_requests_total{outcome=\"miss\"} %llu\n"
+			      "# HELP twentejobs_response_cache_bytes Memory held by cached responses.\n"
+			      "# TYPE twentejobs_response_cache_bytes gauge\n"
+			      "twentejobs_response_cache_bytes %zu\n",
+			      (unsigned long long)cs.hits, (unsigned long long)cs.misses, cs.bytes);
+		if (rc)
+			return rc;
+	}
 	return buf_addf(b, "# HELP twentejobs_database_bytes Size of the database and its WAL.\n"
 			"# TYPE twentejobs_database_bytes gauge\n"
 			"twentejobs_database_bytes %lld\n"
@@ -408,6 +433,9 @@ static void dbpool_give(struct dbpool *p, struct dbslot *d)
 struct req_internal {
 	struct api_req rq;
 	struct dbslot *slot;            /* NULL until the handler asks */
+	char *cache_key;                /* set when the response may be cached */
+	uint64_t cache_gen;
+	const struct rcache_val *hit;   /* a cached response being sent */
 };
 
 enum tj_code api_db(struct api_req *rq, struct db **out)
@@ -784,6 +812,42 @@ static void access_log(struct api_server *s, const struct mg_request_info *ri, i
 		ri->http_version, status, bytes, secs * 1e3);
 }
 
+/*
+ * The response cache (step 5): find the request's generation and key, and
+ * answer from the cache when it holds them.  Any failure only means no
+ * caching; the handler then reports errors as usual.
+ */
+static bool cache_lookup(struct api_server *s, struct req_internal *in, struct api_resp *rs)
+{
+	struct api_req *rq = &in->rq;
+	struct jobcache *jc = NULL;
+	struct buf k;
+
+	if (api_jobcache(rq, &jc))
+		return false;
+	in->cache_gen = jc->build_seq;
+	jobcache_unref(jc);
+	buf_init(&k, 0);
+	if (buf_addf(&k, "%s\n%s\n%s?%s", rq->route->name, rq->host ? rq->host : "", rq->path,
+		     rq->query_string ? rq->query_string : "")) {
+		buf_release(&k);
+		return false;
+	}
+	in->cache_key = buf_detach(&k, NULL);
+	if (!in->cache_key)
+		return false;
+	in->hit = rcache_get(s->rcache, in->cache_key, in->cache_gen);
+	if (!in->hit)
+		return false;
+	if (buf_add(&rs->body, in->hit->body, in->hit->len)) {
+		rcache_release(s->rcache, in->hit);
+		in->hit = NULL;
+		buf_reset(&rs->body);
+		return false;
+	}
+	return true;
+}
+
 static void handle(struct api_server *s, struct mg_connection *conn, struct req_internal *in,
 		   struct api_resp *rs, struct send_info *si)
 {
@@ -836,6 +900,8 @@ static void handle(struct api_server *s, struct mg_connection *conn, struct req_
 		return;
 	si->cache_control = rq->route->cache_control;
 	rs->content_type = rq->route->content_type;
+	if (s->rcache && !strncmp(rq->route->cache_control, "public", 6) && cache_lookup(s, in, rs))
+		return;
 	rc = rq->route->fn(rq, rs);
 	if (!rc)
 		return;
@@ -872,7 +938,7 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 	struct req_internal in;
 	struct api_resp rs;
 	struct send_info si;
-	struct buf gz;
+	struct buf gz, cached_gz = { 0 };
 	const struct buf *body;
 	char etag[48];
 	double t0 = mono_now();
@@ -913,17 +979,31 @@ static int dispatch(struct mg_connection *conn, void *cbdata)
 			rs.status = 304;
 	}
 	if (rs.status == 200 && si.gzip) {
-		if (!gzip_body(&rs.body, &gz))
+		if (in.hit && in.hit->gz) {
+			cached_gz.data = (char *)in.hit->gz;
+			cached_gz.len = in.hit->gz_len;
+			body = &cached_gz;
+		} else if (!gzip_body(&rs.body, &gz)) {
 			body = &gz;
-		else
+		} else {
 			si.gzip = false;        /* send it plain; the weak tag still holds */
+		}
 	}
+	/* a response computed for a cacheable request is kept, with its gzip
+	 * form when this client asked for one (a 304 was computed too); a hit
+	 * that had to be compressed is kept again with its gzip form */
+	if (in.cache_key && (!in.hit || (!in.hit->gz && body == &gz)) &&
+	    (rs.status == 200 || rs.status == 304))
+		rcache_put(s->rcache, in.cache_key, in.cache_gen, rs.body.data ? rs.body.data : "",
+			   rs.body.len, body == &gz ? gz.data : NULL, body == &gz ? gz.len : 0);
 	send_response(conn, &rs, in.rq.head, body, &si);
 	metrics_record(s, in.rq.route, rs.status, mono_now() - t0);
 	access_log(s, ri, rs.status, si.sent, mono_now() - t0);
 	params_release(&in.rq);
 	buf_release(&rs.body);
 	buf_release(&gz);
+	rcache_release(s->rcache, in.hit);
+	free(in.cache_key);
 	return rs.status;
 }
 
@@ -1009,6 +1089,8 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 	pthread_mutex_init(&s->rl.lock, NULL);
 	jobcache_holder_init(&s->cache);
 	dbpool_init(&s->pool, api_db_connections(c));
+	if (c->cache_mb > 0 && (rc = rcache_new((size_t)c->cache_mb << 20, &s->rcache)))
+		goto fail;
 	s->rl.slot = calloc(RL_SLOTS, sizeof(*s->rl.slot));
 	s->metrics = calloc(n_routes + 1, sizeof(*s->metrics));
 	if (!s->rl.slot || !s->metrics) {
@@ -1055,6 +1137,7 @@ enum tj_code api_server_start(const struct api_config *c, struct api_server **ou
 fail:
 	db_close(s->keeper);
 	dbpool_release(&s->pool);
+	rcache_free(s->rcache);
 	jobcache_holder_release(&s->cache);
 	pthread_mutex_destroy(&s->rl.lock);
 	free(s->rl.slot);
@@ -1075,6 +1158,7 @@ void api_server_stop(struct api_server *s)
 	mg_stop(s->ctx);
 	mg_exit_library();
 	dbpool_release(&s->pool);
+	rcache_free(s->rcache);
 	db_close(s->keeper);
 	jobcache_holder_release(&s->cache);
 	pthread_mutex_destroy(&s->rl.lock);
@@ -1089,8 +1173,8 @@ static void serve_usage(FILE *f)
 {
 	fprintf(f, "usage: twentejobs serve [--db FILE] [--listen ADDR:PORT] [--threads N]\n"
 		   "                        [--db-connections N] [--request-timeout MS]\n"
-		   "                        [--cors-origin ORIGIN]... [--rate N] [--burst N]\n"
-		   "                        [--access-log FILE|-|off]\n\n"
+		   "                        [--cache-mb N] [--cors-origin ORIGIN]... [--rate N]\n"
+		   "                        [--burst N] [--access-log FILE|-|off]\n\n"
 		   "Serve the JSON API (see /api/v1/openapi.json) until SIGINT or SIGTERM.\n\n"
 		   "  --db FILE            database (default $TWENTEJOBS_DB or twentejobs.db)\n"
 		   "  --listen ADDR:PORT   default 127.0.0.1:8080, or 127.0.0.1:$PORT\n"
@@ -1100,6 +1184,8 @@ static void serve_usage(FILE *f)
 		   "                       compute at once (default 2 x CPUs, at most --threads)\n"
 		   "  --request-timeout MS a request's headers must arrive within MS\n"
 		   "                       milliseconds (default 5000)\n"
+		   "  --cache-mb N         memory for cached responses, kept until the database\n"
+		   "                       changes (default 64; 0 = no cache)\n"
 		   "  --cors-origin O      allow browser calls from origin O (repeatable;\n"
 		   "                       default: any origin, '*')\n"
 		   "  --rate N             requests per second per client (default 20; 0 = off)\n"
@@ -1152,6 +1238,8 @@ int cmd_serve(int argc, char **argv)
 			c.db_connections = (int)v;
 		} else if (!strcmp(a, "--request-timeout") && opt_num(val, 100, 600000, &v)) {
 			c.request_timeout_ms = (int)v;
+		} else if (!strcmp(a, "--cache-mb") && opt_num(val, 0, 65536, &v) && v == (int)v) {
+			c.cache_mb = (int)v;
 		} else if (!strcmp(a, "--cors-origin") && c.n_origins < API_MAX_ORIGINS) {
 			c.origins[c.n_origins++] = val;
 		} else if (!strcmp(a, "--rate") && opt_num(val, 0, 1e6, &v)) {

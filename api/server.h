@@ -28,6 +28,7 @@
 #define API_MAX_ORIGINS 8
 #define API_THREADS 64                  /* default connection threads */
 #define API_REQUEST_TIMEOUT_MS 5000     /* default deadline for a request's headers */
+#define API_CACHE_MB 64                 /* default response cache size */
 
 struct api_config {
 	const char *db_path;
@@ -36,6 +37,7 @@ struct api_config {
 	int db_connections;             /* read-only connections: requests computing at
 					   once; 0 = api_db_connections() decides */
 	int request_timeout_ms;         /* deadline for a request's headers */
+	int cache_mb;                   /* response cache size; 0 = none */
 	const char *origins[API_MAX_ORIGINS];   /* CORS allow-list; "*" = any */
 	int n_origins;                  /* 0 = any origin ("*") */
 	double rate;                    /* requests per second per client; 0 = unlimited */
