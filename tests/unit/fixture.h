@@ -2,7 +2,8 @@
  * fixture.h - test helpers shared by the search and API tests: a fresh
  * database in a temporary directory and a one-call job insert.
  *
- * Header-only (static functions) because each test program is built from a
+ * Header-only (static functions, marked unused so a test may take only
+ * some) because each test program is built from a
  * single tests/unit/test_<x>.c linked with the project's objects.
  */
 #ifndef TJ_TEST_FIXTURE_H
@@ -24,7 +25,7 @@ struct fx_job {
 };
 
 /* Make a temp dir and return "<dir>/t.db" (static storage). */
-static const char *fx_db_path(char *dir, size_t n)
+__attribute__((unused)) static const char *fx_db_path(char *dir, size_t n)
 {
 	static char path[512];
 
@@ -35,7 +36,7 @@ static const char *fx_db_path(char *dir, size_t n)
 	return path;
 }
 
-static void fx_rm_dir(const char *dir)
+__attribute__((unused)) static void fx_rm_dir(const char *dir)
 {
 	const char *names[] = { "t.db", "t.db-wal", "t.db-shm" };
 	char p[600];
@@ -48,7 +49,7 @@ static void fx_rm_dir(const char *dir)
 }
 
 /* Insert one job; returns its id (aborts on failure: fixtures must work). */
-static int64_t fx_insert(struct db *db, const struct fx_job *j)
+__attribute__((unused)) static int64_t fx_insert(struct db *db, const struct fx_job *j)
 {
 	static int seq;
 	sqlite3_stmt *st = NULL;

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "fixture.h"
 #include "robots_cache.h"
 
 struct fx {
 	char dir[64];
-	char path[128];
 	struct db *db;
 };
 
@@ -27,10 +27,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tj-rcache-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-	assert_int_equal(db_open(f->path, false, &f->db), TJ_OK);
+	assert_int_equal(db_open(fx_db_path(f->dir, sizeof(f->dir)), false, &f->db), TJ_OK);
 	*state = f;
 	return 0;
 }
@@ -38,15 +35,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char p[160];
 
 	db_close(f->db);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	fx_rm_dir(f->dir);
 	free(f);
 	return 0;
 }
