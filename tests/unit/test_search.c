@@ -732,6 +732,38 @@ static void test_snippets(void **state)
 	buf_release(&d);
 }
 
+/* A page of more than 20 hits from few matches takes its snippets in one
+ * statement (search.c, SNIPPET_WALK_PER_HIT): every hit still gets its own. */
+static void test_snippets_one_statement(void **state)
+{
+	struct fx *fx = *state;
+	struct fx_job j = { "Wondverpleegkundige", "ZGT", "Almelo", NULL, "nl", "no", "medior",
+			    "PART_TIME", "onsite", "2026-11-29", NULL, NULL, 1 };
+	struct search_result r;
+	char desc[200], want[64];
+
+	for (int i = 0; i < 30; i++) {
+		snprintf(desc, sizeof(desc), "Afdeling %d zoekt hulp bij wound care voor patient %d.", i, i);
+		j.description = desc;
+		fx_insert(fx->db, &j);
+	}
+	run(fx->db, &r, "wound care ", "limit", "30", NULL);
+	assert_int_equal(r.total, 30);
+	assert_int_equal(r.n_hits, 30);
+	for (size_t i = 0; i < r.n_hits; i++) {
+		const char *sn = r.hits[i].snippet;
+		const char *num = sn ? strstr(sn, "patient ") : NULL;
+
+		assert_non_null(num);
+		assert_non_null(strstr(sn, "<mark>wound care</mark>"));
+		/* the snippet is the hit's own: "Afdeling N ... patient N" */
+		snprintf(want, sizeof(want), "Afdeling %s", num + 8);
+		want[strcspn(want, ".")] = '\0';
+		assert_non_null(strstr(sn, want));
+	}
+	search_result_release(&r);
+}
+
 static void test_suggest(void **state)
 {
 	struct fx *fx = *state;
@@ -821,6 +853,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_queries_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippets_one_statement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
 	};
