@@ -280,8 +280,13 @@ static enum tj_code migrate(struct db *db)
 		if ((rc = db_exec(db, migrations[version].sql)) ||
 		    (migrations[version].fn && (rc = migrations[version].fn(db))) ||
 		    (rc = db_exec(db, pragma)) || (rc = db_commit(db))) {
+			char why[512];
+
+			/* the message says what failed; copy it before wrapping */
+			snprintf(why, sizeof(why), "%s", tj_errmsg());
 			db_rollback(db);
-			return rc;
+			return tj_error(rc, "upgrading the schema from version %d to %d failed, "
+					"so nothing was changed: %s", version, version + 1, why);
 		}
 	}
 	return TJ_OK;
