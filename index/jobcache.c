@@ -173,7 +173,7 @@ enum tj_code jobcache_build(struct db *db, struct jobcache **out)
 			rc = intern(&tab[f], db_col_text(st, 4 + f), &r->code[f]);
 	}
 	db_finalize(st);
-	if (!rc)
+	if (!rc && c->n)        /* an empty database has no rows array at all */
 		qsort(c->rows, c->n, sizeof(*c->rows), row_cmp);
 	for (int f = 0; f < JOBCACHE_FIELDS; f++) {
 		c->dict[f] = tab[f].v;
