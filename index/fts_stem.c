@@ -213,7 +213,7 @@ static int on_token(void *p, int tflags, const char *tok, int n, int start, int 
 	struct tok_ctx *c = p;
 	struct emitted e;
 	const sb_symbol *s;
-	int rc;
+	int rc, sn;
 
 	/* Prefixes are matched unstemmed.  Auxiliary functions (snippet,
 	 * highlight) only map token positions to byte offsets, and colocated
@@ -241,9 +241,9 @@ static int on_token(void *p, int tflags, const char *tok, int n, int start, int 
 	if (c->flags & FTS5_TOKENIZE_QUERY)
 		return SQLITE_OK;
 	/* a compound's head (design block): s is still the Dutch stem */
+	sn = sb_stemmer_length(c->t->nl);
 	for (size_t i = 0; i < N_HEADS; i++) {
 		const struct head_form *h = &c->t->head[i];
-		int sn = sb_stemmer_length(c->t->nl);
 		bool hit = (n >= h->surface_n + COMPOUND_MIN_PREFIX &&
 			    !memcmp(tok + n - h->surface_n, h->surface, (size_t)h->surface_n)) ||
 			   (sn >= h->nl_n + COMPOUND_MIN_PREFIX &&
