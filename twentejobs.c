@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "import postings from an export" },
 	{ "backup", cmd_backup, "make a consistent copy of the database" },
 	{ "migrate", cmd_migrate, "upgrade the database to this version's schema" },
+	{ "check", cmd_check, "verify the database and its full-text index" },
 	{ "rules", cmd_rules, "validate rule files; test a rule on a saved page" },
 	{ "robots", cmd_robots, "show robots.txt decisions for URLs" },
 	{ "extract", cmd_extract, "print the postings found on a saved page" },

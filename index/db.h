@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include "err.h"
 
-#define DB_STMT_CACHE 16
+#define DB_STMT_CACHE 32
 
 struct db {
 	sqlite3 *h;
@@ -32,6 +32,16 @@ struct db {
 		sqlite3_stmt *st;
 		bool busy;
 	} cache[DB_STMT_CACHE];
+	/* a kept posting may have expired since store_run_finish() last
+	 * looked for groups that need an heir (store.c); true on open */
+	bool promote_due;
+	/* deferred full-text indexing (store_fts_defer in store.h): the ids
+	 * of postings written since the last store_fts_flush() */
+	struct {
+		bool on;
+		int64_t *ids;
+		size_t n, cap;
+	} fts;
 };
 
 /* The schema version this binary writes (PRAGMA user_version). */
@@ -47,6 +57,8 @@ void db_close(struct db *db);   /* NULL is a no-op */
 
 /* twentejobs migrate [--db FILE]: upgrade the schema; exit status. */
 int cmd_migrate(int argc, char **argv);
+/* twentejobs check [--db FILE]: integrity of the database and its FTS index. */
+int cmd_check(int argc, char **argv);
 
 /* The --db default: $TWENTEJOBS_DB, else "twentejobs.db".  Borrowed. */
 const char *db_default_path(void);

@@ -82,29 +82,31 @@ enum tj_code store_run_begin(struct db *db, const char *source_id, int64_t *run_
 	return rc;
 }
 
-/* Run one statement with (text, int) parameters and report changes(). */
+/* Run one statement (sql: a string literal, kept prepared) with (text,
+ * int) parameters and report changes(). */
 static enum tj_code exec_ti(struct db *db, const char *sql, const char *t, int64_t i, long *changes)
 {
 	sqlite3_stmt *st = NULL;
-	enum tj_code rc = db_prepare(db, &st, sql);
+	enum tj_code rc = db_prepare_cached(db, &st, sql);
 
 	if (!rc && !(rc = db_bind_text(st, 1, t)) && !(rc = db_bind_int(st, 2, i)))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	if (!rc && changes)
 		*changes = sqlite3_changes(db->h);
 	return rc;
 }
 
-/* Run one statement with (int, int) parameters. */
+/* Run one statement (sql: a string literal, kept prepared) with (int, int)
+ * parameters: grouping runs these once per duplicate. */
 static enum tj_code exec_ii(struct db *db, const char *sql, int64_t a, int64_t b)
 {
 	sqlite3_stmt *st = NULL;
-	enum tj_code rc = db_prepare(db, &st, sql);
+	enum tj_code rc = db_prepare_cached(db, &st, sql);
 
 	if (!rc && !(rc = db_bind_int(st, 1, a)) && !(rc = db_bind_int(st, 2, b)))
 		rc = db_step(st, NULL);
-	db_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -352,8 +354,12 @@ enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_
 		if (rc)
 			goto out;
 	}
-	/* a kept posting can also expire by its date, in any run */
-	if ((rc = promote_duplicates(db)))
+	/* a kept posting can also expire by its date, in any run; the search
+	 * for such groups reads every duplicate, so it runs only when some
+	 * posting may have expired since it last ran (db->promote_due) */
+	if (n_expired)
+		db->promote_due = true;
+	if (db->promote_due && (rc = promote_duplicates(db)))
 		goto out;
 	rc = db_prepare(db, &st,
 		"UPDATE crawl_runs SET finished_at = ?2, status = ?3, complete = ?4, pages = ?5,"
@@ -376,6 +382,8 @@ enum tj_code store_run_finish(struct db *db, int64_t run_id, const char *source_
 		rc = db_step(st, NULL);
 	if (!rc && own_tx)
 		rc = db_commit(db);
+	if (!rc)
+		db->promote_due = false;        /* a caller's rollback sets it again */
 out:
 	db_finalize(st);
 	if (rc && own_tx)
@@ -399,19 +407,16 @@ char *store_posting_key(const struct posting *p)
 	return buf_detach(&b, NULL);
 }
 
-char *store_fingerprint(const struct posting *p)
+/* The fingerprint of posting_to_json()'s object o, which it edits. */
+static char *fingerprint_of(json_t *o)
 {
-	json_t *o = posting_to_json(p);
 	char *text, *out;
 	uint64_t h = 1469598103934665603ULL;
 
-	if (!o)
-		return NULL;
 	/* the source and extraction method are bookkeeping, not content */
 	json_object_del(o, "source");
 	json_object_del(o, "extraction");
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
 	if (!text)
 		return NULL;
 	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
@@ -423,6 +428,15 @@ char *store_fingerprint(const struct posting *p)
 	if (out)
 		snprintf(out, 17, "%016llx", (unsigned long long)h);
 	return out;
+}
+
+char *store_fingerprint(const struct posting *p)
+{
+	json_t *o = posting_to_json(p);
+	char *fp = o ? fingerprint_of(o) : NULL;
+
+	json_decref(o);
+	return fp;
 }
 
 /* Today's date as YYYY-MM-DD in UTC, for the valid_through comparison. */
@@ -546,6 +560,98 @@ enum tj_code store_regroup_all(struct db *db)
 	return rc;
 }
 
+/* ---- deferred full-text indexing (store.h) ---- */
+
+enum tj_code store_fts_defer(struct db *db)
+{
+	int on = -1;
+
+	if (sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &on) != SQLITE_OK || on)
+		return tj_error(TJ_EDB, "database '%s': cannot turn off its triggers", db->path);
+	db->fts.on = true;
+	db->fts.n = 0;
+	return TJ_OK;
+}
+
+size_t store_fts_mark(const struct db *db)
+{
+	return db->fts.n;
+}
+
+void store_fts_rollback_to(struct db *db, size_t mark)
+{
+	if (mark < db->fts.n)
+		db->fts.n = mark;
+}
+
+static bool fts_pending(const struct db *db, int64_t id)
+{
+	/* a linear scan: only a changed posting asks, and a batch holds a few
+	 * thousand ids at most */
+	for (size_t i = 0; i < db->fts.n; i++)
+		if (db->fts.ids[i] == id)
+			return true;
+	return false;
+}
+
+enum tj_code store_fts_flush(struct db *db)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	enum tj_code rc = TJ_OK;
+
+	if (!db->fts.n)
+		return TJ_OK;
+	/* the ids as a JSON array for json_each(): one statement, so FTS5
+	 * writes one segment for the whole batch */
+	buf_init(&b, 1 << 20);
+	for (size_t i = 0; i < db->fts.n && !rc; i++)
+		rc = buf_addf(&b, "%c%lld", i ? ',' : '[', (long long)db->fts.ids[i]);
+	if (!rc)
+		rc = buf_add(&b, "]", 1);
+	if (!rc)
+		rc = db_prepare_cached(db, &st,
+			"INSERT INTO jobs_fts(rowid, title, employer, city, description)"
+			" SELECT id, title, employer, city, description FROM jobs"
+			" WHERE id IN (SELECT value FROM json_each(?1))");
+	if (!rc && !(rc = db_bind_text(st, 1, buf_str(&b))))
+		rc = db_step(st, NULL);
+	db_release(db, st);
+	buf_release(&b);
+	if (!rc)
+		db->fts.n = 0;
+	return rc;
+}
+
+/* Record posting id for store_fts_flush(), once. */
+static enum tj_code fts_note(struct db *db, int64_t id)
+{
+	if (fts_pending(db, id))
+		return TJ_OK;
+	return push_id(&db->fts.ids, &db->fts.n, &db->fts.cap, id);
+}
+
+/*
+ * Posting id is about to change on a deferred connection: take its old
+ * text out of the index, unless it is still waiting to be indexed (then
+ * the index has never seen it).
+ */
+static enum tj_code fts_forget(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	enum tj_code rc;
+
+	if (fts_pending(db, id))
+		return TJ_OK;
+	rc = db_prepare_cached(db, &st,
+		"INSERT INTO jobs_fts(jobs_fts, rowid, title, employer, city, description)"
+		" SELECT 'delete', id, title, employer, city, description FROM jobs WHERE id = ?1");
+	if (!rc && !(rc = db_bind_int(st, 1, id)))
+		rc = db_step(st, NULL);
+	db_release(db, st);
+	return rc;
+}
+
 #define POSTING_COLUMNS \
 	"source_id, url, page_url, title, employer, city, employment_type, date_posted," \
 	" valid_through, description, remote, education, salary_min, salary_max," \
@@ -569,10 +675,12 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		return tj_error(TJ_EINVAL, "a posting needs a source, url and title to be stored");
 	today(day);
 	expired_by_date = p->valid_through && strcmp(p->valid_through, day) < 0;
+	if (expired_by_date)
+		db->promote_due = true;
 	key = store_posting_key(p);
-	fp = store_fingerprint(p);
 	obj = posting_to_json(p);
 	json = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	fp = json ? fingerprint_of(obj) : NULL;         /* edits obj: after the dump */
 	if (!key || !fp || !json) {
 		rc = tj_error(TJ_ENOMEM, "out of memory storing a posting");
 		goto out;
@@ -617,6 +725,8 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		    !(rc = db_bind_text(h, 3, old_json)))
 			rc = db_step(h, NULL);
 		db_finalize(h);
+		if (!rc && db->fts.on)
+			rc = fts_forget(db, id);
 		if (rc)
 			goto out;
 		rc = db_prepare_cached(db, &st, "UPDATE jobs SET (" POSTING_COLUMNS ", last_seen, last_changed,"
@@ -657,17 +767,23 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 		id = sqlite3_last_insert_rowid(db->h);
 	db_release(db, st);
 	st = NULL;
+	if (db->fts.on && (rc = fts_note(db, id)))
+		goto out;
 	if ((rc = store_dedupe_columns(db, id, p)) || (rc = regroup(db, id, oc == STORE_CHANGED)))
 		goto out;
 done:
+	if (!rc && own_tx && db->fts.on)
+		rc = store_fts_flush(db);
 	if (!rc && own_tx)
 		rc = db_commit(db);
 	if (!rc && outcome)
 		*outcome = oc;
 out:
 	db_release(db, st);
-	if (rc && own_tx)
+	if (rc && own_tx) {
 		db_rollback(db);
+		store_fts_rollback_to(db, 0);
+	}
 	json_decref(obj);
 	free(key);
 	free(fp);
@@ -689,13 +805,18 @@ enum tj_code store_touch_page(struct db *db, const char *page_url, int64_t run_i
 	today(day);
 	if (own_tx && (rc = db_begin(db)))
 		return rc;
-	/* postings that expired and are on the page again: regrouped below */
-	rc = db_prepare_cached(db, &st, "SELECT id FROM jobs WHERE page_url = ?1 AND state = 'expired'"
-			" AND (valid_through IS NULL OR valid_through >= ?2)");
+	/* postings that expired and are on the page again (regrouped below),
+	 * and postings the update below expires by their date (their groups
+	 * need an heir: promote_due) */
+	rc = db_prepare_cached(db, &st, "SELECT id, state = 'expired' FROM jobs WHERE page_url = ?1"
+			" AND (state = 'expired') = (valid_through IS NULL OR valid_through >= ?2)");
 	if (!rc && !(rc = db_bind_text(st, 1, page_url)) && !(rc = db_bind_text(st, 2, day)))
-		while (!(rc = db_step(st, &row)) && row)
-			if ((rc = push_id(&back, &nback, &cap, sqlite3_column_int64(st, 0))))
+		while (!(rc = db_step(st, &row)) && row) {
+			if (!sqlite3_column_int(st, 1))
+				db->promote_due = true;
+			else if ((rc = push_id(&back, &nback, &cap, sqlite3_column_int64(st, 0))))
 				break;
+		}
 	db_release(db, st);
 	st = NULL;
 	if (!rc)

@@ -82,6 +82,32 @@ enum tj_code store_posting(struct db *db, const struct posting *p, const char *p
 			   int64_t run_id, enum store_outcome *outcome) TJ_WUR;
 
 /*
+ * Deferred full-text indexing, for a connection that writes many postings
+ * per transaction (the crawl's writer thread).
+ *
+ * Normally triggers keep jobs_fts in step with jobs, one posting per
+ * statement.  Inside a transaction that costs an FTS5 segment per posting:
+ * every statement that may abort opens a statement savepoint, and FTS5
+ * writes its pending terms to disk at each savepoint, so segments are
+ * written and merged posting by posting.  store_fts_defer() turns this
+ * connection's triggers off (SQLITE_DBCONFIG_ENABLE_TRIGGER; other
+ * connections keep theirs); store_posting() then records the postings it
+ * inserts or changes and store_fts_flush() indexes them in one statement.
+ *
+ * Contract for a deferred connection: only store_posting() writes the
+ * indexed columns of jobs (title, employer, city, description), jobs rows
+ * are never deleted, and store_fts_flush() runs before every COMMIT.  A
+ * caller that rolls back to a savepoint calls store_fts_rollback_to() with
+ * the store_fts_mark() taken when it opened the savepoint; a full
+ * ROLLBACK is followed by store_fts_rollback_to(db, 0).
+ */
+enum tj_code store_fts_defer(struct db *db) TJ_WUR;
+size_t store_fts_mark(const struct db *db);
+void store_fts_rollback_to(struct db *db, size_t mark);
+/* Index the recorded postings (inside the caller's transaction). */
+enum tj_code store_fts_flush(struct db *db) TJ_WUR;
+
+/*
  * A detail page answered 304 Not Modified: mark the postings last
  * extracted from it as seen in this run (an expired one is active again
  * and grouped anew).  *n receives how many.

@@ -1245,6 +1245,15 @@ static int cpu_count(void)
 	return n > 0 ? (int)n : 1;
 }
 
+/* Seconds on a clock that never steps, for the summary's wall time. */
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *sum)
 {
 	struct crawl c;
@@ -1254,6 +1263,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	struct worker_ctx wctx;
 	struct sigaction sa, old_int, old_term;
 	int threads;
+	double t_start = 0;
 	enum tj_code rc;
 	char ua[256];
 
@@ -1346,6 +1356,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 		rc = tj_error(TJ_ENOMEM, "out of memory");
 		goto out_signals;
 	}
+	t_start = mono_s();
 	wctx.c = &c;
 	wctx.herr = &herr;
 	wctx.n_herr = &n_herr;
@@ -1370,8 +1381,9 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	writer_stop(c.wr);      /* commits everything the workers sent */
+	writer_stop(c.wr, &sum->writer);        /* commits everything the workers sent */
 	c.wr = NULL;
+	sum->wall_s = mono_s() - t_start;
 	if (opt->progress && !opt->quiet)
 		print_progress(&c, true);
 	/* sources still pending were cut short (interrupt, fatal error) */
@@ -1411,7 +1423,7 @@ out:
 		free(c.src[i].feed_url);
 	}
 	free(c.src);
-	writer_stop(c.wr);
+	writer_stop(c.wr, NULL);
 	frontier_free(c.fr);
 	classifier_free(c.cls);
 	robots_cache_free(c.robots_cache);
@@ -1570,6 +1582,12 @@ int cmd_crawl(int argc, char **argv)
 		printf("crawled %zu sources: %zu complete, %zu not; %ld pages, %ld postings, "
 		       "%ld errors, %ld robots-blocked\n", sum.sources, sum.ok, sum.failed, sum.pages,
 		       sum.postings, sum.errors, sum.robots_blocked);
+	/* the writer is the crawl's one serial stage: its share of the wall
+	 * time says whether more threads could help */
+	if (!opt.quiet && sum.wall_s > 0)
+		printf("took %.2f s; database writer: %ld commits of %ld messages, %.2f s CPU (%.0f%% of the time)\n",
+		       sum.wall_s, sum.writer.commits, sum.writer.messages, sum.writer.cpu_s,
+		       100.0 * sum.writer.cpu_s / sum.wall_s);
 	if (sum.interrupted) {
 		fprintf(stderr, "twentejobs crawl: interrupted; run it again to resume\n");
 		status = 1;

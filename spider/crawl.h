@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "err.h"
+#include "writer.h"
 
 struct crawl_options {
 	const char *db_path;
@@ -38,6 +39,8 @@ struct crawl_summary {
 	size_t sources, ok, failed;
 	long pages, postings, errors, robots_blocked;
 	bool interrupted;
+	double wall_s;                  /* from the workers' start to the last commit */
+	struct writer_stats writer;     /* how busy the one database writer was */
 };
 
 /* Run a crawl.  Returns TJ_OK when it ran (sources may still have failed:

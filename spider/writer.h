@@ -25,6 +25,10 @@
 
 #define WRITER_MAX_QUEUE 512
 #define WRITER_MAX_BATCH 256
+/* with fewer messages queued the writer waits up to WRITER_LINGER_MS for
+ * more before it commits (writer.c says why) */
+#define WRITER_MIN_BATCH 64
+#define WRITER_LINGER_MS 50
 
 /* What to do for one URL (bits, applied in this order). */
 #define W_POSTINGS 1u   /* store postings[] found on url */
@@ -75,8 +79,18 @@ enum tj_code writer_send(struct writer *w, struct wmsg *m) TJ_WUR;
 /* Queue fn(ctx) to run on the writer thread after earlier messages. */
 enum tj_code writer_call(struct writer *w, void (*fn)(void *ctx), void *ctx) TJ_WUR;
 
-/* Apply everything queued, stop the thread and free the writer. */
-void writer_stop(struct writer *w);
+/* What the writer did, for the crawl's summary. */
+struct writer_stats {
+	long commits;           /* transactions committed (or attempted) */
+	long messages;          /* messages applied in them */
+	double cpu_s;           /* CPU seconds of the writer thread, barriers included */
+};
+
+/*
+ * Apply everything queued, stop the thread and free the writer.  When
+ * stats is not NULL it receives what the writer did.
+ */
+void writer_stop(struct writer *w, struct writer_stats *stats);
 
 /* Free a message and what it owns (for callers that never sent it). */
 void wmsg_free(struct wmsg *m);

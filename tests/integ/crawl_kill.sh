@@ -34,6 +34,9 @@ for i in 1 2 3 4 5; do
 		if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
 		wait "$pid" 2>/dev/null
 		check "integrity after kill $i" test "$(sqlite3 "$TMP/k.db" "PRAGMA integrity_check" 2>&1)" = ok
+		# the writer indexes a batch's postings just before its commit
+		check "the full-text index matches the postings after kill $i" \
+			"$BIN/twentejobs" check --db "$TMP/k.db"
 	else
 		(crawl "$TMP/k.db") 2>"$TMP/final.err"
 		check "crawl after the kills completes" test $? = 0
@@ -55,6 +58,10 @@ check "an interrupted run was resumed" grep -q "resuming the interrupted crawl r
 q="SELECT key || ' ' || state FROM jobs ORDER BY key"
 check "same postings and states as the uninterrupted crawl" \
 	diff <(sqlite3 "$TMP/ref.db" "$q") <(sqlite3 "$TMP/k.db" "$q")
+check "twentejobs check: database and full-text index agree" "$BIN/twentejobs" check --db "$TMP/k.db"
+check "search finds as many postings as the uninterrupted crawl" test \
+	"$("$BIN/twentejobs" search --db "$TMP/k.db" --json engineer | jq .total)" = \
+	"$("$BIN/twentejobs" search --db "$TMP/ref.db" --json engineer | jq .total)"
 check "no posting expired" test "$(sqlite3 "$TMP/k.db" "SELECT count(*) FROM jobs WHERE state = 'expired'")" = \
 	"$(sqlite3 "$TMP/ref.db" "SELECT count(*) FROM jobs WHERE state = 'expired'")"
 check "every source's latest run complete" \

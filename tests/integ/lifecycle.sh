@@ -17,7 +17,7 @@ R1=$TMP/round1 R2=$TMP/round2
 : >"$STATE"
 # round 1: A's title changes, B disappears
 mkdir -p "$R1/$SITE/$VAC/$A" "$R1/$SITE/$VAC"
-sed 's/<title>/<title>Changed: /; s/"title": *"/"title": "Changed: /' \
+sed 's/<title>/<title>Changed: Zwoferix /; s/"title": *"/"title": "Changed: Zwoferix /' \
 	"$ROOT/data/demo-web/$SITE/$VAC/$A/index.html" >"$R1/$SITE/$VAC/$A/index.html"
 touch "$R1/$SITE/$VAC/$B.gone"
 # round 2: the whole careers listing fails (404): the site is broken
@@ -47,6 +47,9 @@ crawl
 check "A changed: the previous version is in its history" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.page_url LIKE '%/$A/'")" = 1
 check "A's title is the new one" grep -q '^Changed: ' <<<"$(sqlite3 "$DB" "SELECT title FROM jobs WHERE page_url LIKE '%/$A/'")"
+found() { "$BIN/twentejobs" search --db "$DB" --json "$1" | jq .total; }
+check "search finds A by a word of its new title" test "$(found zwoferix)" = 1
+check "the full-text index matches the changed postings" "$BIN/twentejobs" check --db "$DB"
 check "B missed once: still active" test "$(state_of "$B")" = active
 crawl
 check "B missed by two complete crawls: expired" test "$(state_of "$B")" = expired
@@ -57,6 +60,8 @@ crawl
 check "B reappears: active again" test "$(state_of "$B")" = active
 check "A changed back: two history entries" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.page_url LIKE '%/$A/'")" = 2
+check "A changed back: its old title's word no longer finds it" test "$(found zwoferix)" = 0
+check "the full-text index still matches the postings" "$BIN/twentejobs" check --db "$DB"
 
 # export / import round trip, with history
 "$BIN/twentejobs" export --db "$DB" --format jsonl >"$TMP/e1.jsonl"

@@ -794,6 +794,55 @@ static void test_kept_expired_by_date_promotes(void **state)
 	assert_int_equal(DUP_OF("https://u.example/op"), -1);
 }
 
+/*
+ * The search for groups whose kept posting expired runs only when one may
+ * have (db->promote_due): a 304 that expires the kept posting by its date
+ * must still hand the vacancy on, after an earlier run end had cleared it.
+ */
+static void test_kept_expired_by_date_on_304_promotes(void **state)
+{
+	struct fx *f = *state;
+	struct run_stats partial = { .status = "partial", .complete = false };
+	int64_t run;
+
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, 1);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, 1);
+	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+	/* the date was stored earlier; the page now answers 304 after it */
+	assert_int_equal(db_exec(f->db, "UPDATE jobs SET valid_through = '2001-01-01'"
+				 " WHERE url = 'https://g.example/op'"), TJ_OK);
+	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
+	assert_int_equal(store_touch_page(f->db, "https://g.example/op", run, NULL), TJ_OK);
+	assert_int_equal(STATE("https://g.example/op"), 0);
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(STATE("https://u.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), -1);
+}
+
+/* A posting another process expired is handed on by the next run end of
+ * a fresh connection. */
+static void test_expired_elsewhere_promotes_on_open(void **state)
+{
+	struct fx *f = *state;
+	struct run_stats partial = { .status = "partial", .complete = false };
+	int64_t run;
+
+	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, 1);
+	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, 1);
+	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(db_exec(f->db, "UPDATE jobs SET state = 'expired'"
+				 " WHERE url = 'https://g.example/op'"), TJ_OK);
+	db_close(f->db);
+	assert_int_equal(db_open(f->path, false, &f->db), TJ_OK);
+	assert_int_equal(store_run_begin(f->db, "uitzend", &run), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "uitzend", &partial, NULL), TJ_OK);
+	assert_int_equal(STATE("https://u.example/op"), 1);
+	assert_int_equal(DUP_OF("https://u.example/op"), -1);
+}
+
 static void test_rewritten_repost_grouped(void **state)
 {
 	struct fx *f = *state;
@@ -848,6 +897,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drifted_apart_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_back_after_expiry_regrouped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_promotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_on_304_promotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expired_elsewhere_promotes_on_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_back_after_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_employers_same_title_apart, setup, teardown),
 	};
