@@ -132,6 +132,7 @@ struct crawl {
 	struct db *wdb;         /* the writer thread's own connection */
 	struct writer *wr;      /* every write during the crawl goes through it */
 	pthread_mutex_t mu;     /* source counters */
+	pthread_cond_t exited;  /* with mu: a worker thread is done */
 	struct frontier *fr;
 	struct classifier *cls;
 	struct robots_cache *robots_cache;      /* read-only after start; may be NULL */
@@ -1086,7 +1087,10 @@ static void *worker_main(void *arg)
 	}
 out:
 	fetcher_free(fe);
+	pthread_mutex_lock(&c->mu);
 	atomic_fetch_sub(&c->workers_alive, 1);
+	pthread_cond_signal(&c->exited);
+	pthread_mutex_unlock(&c->mu);
 	frontier_wake_all(c->fr);
 	return NULL;
 }
@@ -1262,6 +1266,7 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	size_t n_herr = 0, started = 0;
 	struct worker_ctx wctx;
 	struct sigaction sa, old_int, old_term;
+	pthread_condattr_t cattr;
 	int threads;
 	double t_start = 0;
 	enum tj_code rc;
@@ -1273,6 +1278,11 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	pthread_mutex_init(&c.rdb_mu, NULL);
 	pthread_mutex_init(&c.pool.mu, NULL);
 	pthread_mutex_init(&c.mu, NULL);
+	/* main's timed waits for the workers run on a clock that never steps */
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+	pthread_cond_init(&c.exited, &cattr);
+	pthread_condattr_destroy(&cattr);
 	c.default_delay = (opt->delay_ms >= 0 ? (double)opt->delay_ms : DEFAULT_DELAY_MS) / 1000.0;
 	snprintf(ua, sizeof(ua), "%s", opt->user_agent ? opt->user_agent
 		 : "TwenteJobsBot/" TJ_VERSION " (+" TJ_CONTACT_URL ")");
@@ -1370,15 +1380,28 @@ enum tj_code crawl_run(const struct crawl_options *opt, struct crawl_summary *su
 	}
 	if (!opt->quiet)
 		log_info("crawling %zu sources with %zu threads", c.n_src, started);
+	/* wake every 200 ms for the status line and a stop request, and at
+	 * once when the last worker is done (a fixed sleep here cost a short
+	 * crawl up to 200 ms) */
+	pthread_mutex_lock(&c.mu);
 	while (atomic_load(&c.workers_alive) > 0) {
-		struct timespec ts = { 0, 200 * 1000000L };
+		struct timespec until;
 
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 200 * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&c.exited, &c.mu, &until);
+		if (atomic_load(&c.workers_alive) == 0)
+			break;
+		pthread_mutex_unlock(&c.mu);
 		if (opt->progress && !opt->quiet)
 			print_progress(&c, false);
 		if (atomic_load(&c.stop))
 			frontier_wake_all(c.fr);
-		nanosleep(&ts, NULL);
+		pthread_mutex_lock(&c.mu);
 	}
+	pthread_mutex_unlock(&c.mu);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	writer_stop(c.wr, &sum->writer);        /* commits everything the workers sent */
@@ -1433,6 +1456,7 @@ out:
 	db_close(c.db);
 	ruleset_release(&c.rules);
 	pthread_mutex_destroy(&c.rdb_mu);
+	pthread_cond_destroy(&c.exited);
 	pthread_mutex_destroy(&c.mu);
 	return rc;
 }
