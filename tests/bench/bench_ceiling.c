@@ -6,7 +6,8 @@
  *                                         (every host connected to ADDR:PORT);
  *                                         prints pages_per_s=... mb_per_s=...
  *   parse FILES_LIST                      gumbo parse alone of every file, one
- *                                         thread; prints pages_per_s=... mb_per_s=...
+ *                                         thread, best of three passes;
+ *                                         prints pages_per_s=... mb_per_s=...
  *
  * Why a separate program: the ceiling must not share any of the crawler's
  * code paths, or it would hide the crawler's overheads.
@@ -142,13 +143,23 @@ static int bench_parse(const char *list)
 		fclose(f);
 		bytes += lens[i];
 	}
-	t0 = now();
-	for (size_t i = 0; i < n; i++) {
-		GumboOutput *out = gumbo_parse_with_options(&kGumboDefaultOptions, bodies[i], lens[i]);
+	/* the best of three passes: a ceiling is what the machine can do, and
+	 * a shared machine's neighbours only ever make a pass slower */
+	dt = -1;
+	for (int rep = 0; rep < 3; rep++) {
+		double pass;
 
-		gumbo_destroy_output(&kGumboDefaultOptions, out);
+		t0 = now();
+		for (size_t i = 0; i < n; i++) {
+			GumboOutput *out = gumbo_parse_with_options(&kGumboDefaultOptions, bodies[i],
+								    lens[i]);
+
+			gumbo_destroy_output(&kGumboDefaultOptions, out);
+		}
+		pass = now() - t0;
+		if (dt < 0 || pass < dt)
+			dt = pass;
 	}
-	dt = now() - t0;
 	printf("pages=%zu seconds=%.3f pages_per_s=%.1f mb_per_s=%.1f\n", n, dt, (double)n / dt,
 	       (double)bytes / dt / 1e6);
 	for (size_t i = 0; i < n; i++) {
