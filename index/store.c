@@ -16,9 +16,10 @@
  * form a group.  The comparison is computed from the stored description,
  * employer and advertiser each time rather than kept as a signature
  * column: a few KB of text per candidate, and no migration.  The kept
- * posting is an employer's own over an agency's, then the earliest first_seen, then the lowest id; the
- * others become 'duplicate' with dup_of = the kept id, and anything that
- * pointed at a loser is re-pointed, so groups never chain.  When a kept
+ * posting is an employer's own over an agency's, then the earliest
+ * first_seen, then the lowest id; the others become 'duplicate' with
+ * dup_of = the kept id, and what pointed at a loser is re-pointed if it
+ * is the same vacancy as the kept one (below), so groups never chain.  When a kept
  * posting expires, the best duplicate still seen becomes active again
  * (store_run_finish).  A duplicate is still crawled and still expires on
  * its own; seeing it again never makes it active while its kept posting
@@ -31,9 +32,11 @@
  * active and are grouped anew.  Seeing a posting unchanged decides
  * nothing: its text is what it was when it was grouped.
  *
- * NEEDSWORK: groups are not transitive by test: when a kept posting
- * becomes a duplicate of another, its duplicates follow it without being
- * compared with the new kept posting.
+ * The test is a threshold, not an equivalence: A like B and B like C does
+ * not make A like C.  So when a kept posting becomes a duplicate of
+ * another, each of its own duplicates is compared with the new kept
+ * posting; those that are not the same vacancy become active and are
+ * grouped anew (mark_duplicate, resolve_duplicates' work list).
  */
 #include "store.h"
 
@@ -110,18 +113,6 @@ static enum tj_code exec_ii(struct db *db, const char *sql, int64_t a, int64_t b
 	return rc;
 }
 
-/* Make `loser` a duplicate of `kept`, and re-point loser's own duplicates. */
-static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept)
-{
-	enum tj_code rc;
-
-	if ((rc = exec_ii(db, "UPDATE jobs SET state = 'duplicate', dup_of = ?2 WHERE id = ?1",
-			  loser, kept)))
-		return rc;
-	return exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE dup_of = ?1 AND state = 'duplicate'",
-		       loser, kept);
-}
-
 /* The columns dedupe_doc_init() reads, for a query over jobs o LEFT JOIN sources s. */
 #define DOC_COLUMNS "o.description, coalesce(o.employer, s.employer)," \
 	" coalesce(o.advertiser, s.advertiser, 'employer') = 'agency'"
@@ -149,14 +140,61 @@ static enum tj_code push_id(int64_t **ids, size_t *n, size_t *cap, int64_t v)
 }
 
 /*
- * Group posting `id` (just stored, active) with the active postings that
- * share its dup key and are the same vacancy (dedupe_same_vacancy): see
- * the design block.  Postings without a dup_key are never grouped.
+ * Make `loser` (a kept posting until now) a duplicate of `kept`, whose
+ * text is *kept_doc.  Loser's own duplicates were the same vacancy as
+ * loser, which does not make them the same as kept (the test is a
+ * threshold, not an equivalence): each is compared with kept and either
+ * follows loser into kept's group or becomes active again, appended to
+ * *freed for the caller to group anew.
  */
-static enum tj_code resolve_duplicates(struct db *db, int64_t id)
+static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept,
+				   const struct dedupe_doc *kept_doc, int64_t **freed, size_t *n,
+				   size_t *cap)
 {
 	sqlite3_stmt *st = NULL;
-	struct dedupe_doc self, other;
+	struct dedupe_doc other;
+	bool row = false;
+	size_t first = *n;
+	enum tj_code rc;
+
+	memset(&other, 0, sizeof(other));
+	if ((rc = exec_ii(db, "UPDATE jobs SET state = 'duplicate', dup_of = ?2 WHERE id = ?1",
+			  loser, kept)))
+		return rc;
+	rc = db_prepare(db, &st, "SELECT o.id, " DOC_COLUMNS " FROM jobs o"
+			" LEFT JOIN sources s ON s.id = o.source_id"
+			" WHERE o.dup_of = ?1 AND o.state = 'duplicate'");
+	if (!rc)
+		rc = db_bind_int(st, 1, loser);
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		bool same;
+
+		if ((rc = doc_from_row(&other, st, 1)))
+			break;
+		same = dedupe_same_vacancy(kept_doc, &other);
+		dedupe_doc_release(&other);
+		if (!same)
+			rc = push_id(freed, n, cap, sqlite3_column_int64(st, 0));
+	}
+	db_finalize(st);
+	for (size_t i = first; i < *n && !rc; i++)
+		rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL, last_changed = ?2"
+			     " WHERE id = ?1", (*freed)[i], db_now());
+	if (!rc)
+		rc = exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE dup_of = ?1 AND state = 'duplicate'",
+			     loser, kept);
+	return rc;
+}
+
+#define RESOLVE_MAX 64     /* postings one resolve_duplicates() may group */
+
+/* One posting of resolve_duplicates()' work list; the postings its group
+ * lets go are appended to the list. */
+static enum tj_code resolve_one(struct db *db, int64_t id, int64_t **work, size_t *n_work,
+				size_t *cap_work)
+{
+	sqlite3_stmt *st = NULL;
+	struct dedupe_doc self, other, kept;
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
 	bool row = false;
@@ -164,6 +202,7 @@ static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 
 	memset(&self, 0, sizeof(self));
 	memset(&other, 0, sizeof(other));
+	memset(&kept, 0, sizeof(kept));
 	/* candidates ordered best first: the first that matches (or id itself)
 	 * is kept; id's own row comes with every row, read once and only if
 	 * there is another candidate (most postings have none) */
@@ -186,17 +225,46 @@ static enum tj_code resolve_duplicates(struct db *db, int64_t id)
 			    (rc = doc_from_row(&other, st, 1)))
 				break;
 			same = dedupe_same_vacancy(&self, &other);
+			if (same && n == 0) {
+				kept = other;   /* the group's kept posting: its text is kept too */
+				memset(&other, 0, sizeof(other));
+			}
 			dedupe_doc_release(&other);
 		}
 		if (same)
 			rc = push_id(&ids, &n, &cap, o);
 	}
 	db_release(db, st);
+	/* a loser was compared with id, so self is read when id is kept */
 	for (size_t i = 1; i < n && !rc; i++)
-		rc = mark_duplicate(db, ids[i], ids[0]);
+		rc = mark_duplicate(db, ids[i], ids[0], ids[0] == id ? &self : &kept, work, n_work,
+				    cap_work);
 	dedupe_doc_release(&self);
 	dedupe_doc_release(&other);
+	dedupe_doc_release(&kept);
 	free(ids);
+	return rc;
+}
+
+/*
+ * Group posting `id` (just stored, active) with the active postings that
+ * share its dup key and are the same vacancy (dedupe_same_vacancy): see
+ * the design block.  Postings without a dup_key are never grouped.
+ */
+static enum tj_code resolve_duplicates(struct db *db, int64_t id)
+{
+	int64_t *work = NULL;
+	size_t n = 0, cap = 0;
+	enum tj_code rc;
+
+	/* postings let go by a group that changed hands are grouped in turn;
+	 * every round only ever hands a group to a better-ranked posting, so
+	 * this ends; the cap is a guard, and what it leaves is active (seen
+	 * twice in search, never lost) */
+	rc = push_id(&work, &n, &cap, id);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = i < RESOLVE_MAX ? resolve_one(db, work[i], &work, &n, &cap) : TJ_OK;
+	free(work);
 	return rc;
 }
 

@@ -843,6 +843,62 @@ static void test_expired_elsewhere_promotes_on_open(void **state)
 	assert_int_equal(DUP_OF("https://u.example/op"), -1);
 }
 
+/* Three rewordings of one vacancy: A shares most words with D and with
+ * E, but D and E changed different parts and share few. */
+static const char chain_a[] =
+	"gemeente zoekt ervaren beleidsadviseur mobiliteit fietsinfrastructuur verkeersveiligheid "
+	"wijkbewoners participatie raadsvoorstellen subsidieaanvragen provincie overijssel regio "
+	"twente bereikbaarheid openbaar vervoer parkeerbeleid laadpalen elektrisch rijden "
+	"stadscentrum evenementen bouwprojecten afstemming ingenieursbureaus aannemers planning "
+	"begroting rapportages wethouder";
+static const char chain_d[] =
+	"kandidaat krijgt salarisschaal contract onbepaalde werkplek flexibel thuiswerken "
+	"vergoeding opleidingsbudget pensioen uitzendbureau bemiddeling participatie raadsvoorstellen "
+	"subsidieaanvragen provincie overijssel regio twente bereikbaarheid openbaar vervoer "
+	"parkeerbeleid laadpalen elektrisch rijden stadscentrum evenementen bouwprojecten afstemming "
+	"ingenieursbureaus aannemers planning begroting rapportages wethouder";
+static const char chain_e[] =
+	"gemeente zoekt ervaren beleidsadviseur mobiliteit fietsinfrastructuur verkeersveiligheid "
+	"wijkbewoners participatie raadsvoorstellen subsidieaanvragen provincie sollicitatie "
+	"gesprekken assessment referenties verklaring gedrag startdatum januari proeftijd "
+	"introductieprogramma collega afdeling ruimte ingenieursbureaus aannemers planning "
+	"begroting rapportages wethouder";
+
+/* A kept posting that becomes a duplicate brings along only those of its
+ * duplicates that are also the same vacancy as the new kept posting. */
+static void test_group_handed_on_compares_again(void **state)
+{
+	struct fx *f = *state;
+
+	/* the premise: A~D, A~E, but not D~E */
+	assert_true(same(chain_a, "Uitzendbureau", true, chain_d, "Uitzendbureau", true, NULL));
+	assert_true(same(chain_a, "Uitzendbureau", true, chain_e, "Gemeente Enschede", false, NULL));
+	assert_false(same(chain_d, "Uitzendbureau", true, chain_e, "Gemeente Enschede", false, NULL));
+	put(f, "uitzend", "https://u.example/a", "Beleidsadviseur", chain_a, true, 1);
+	put(f, "uitzend", "https://u.example/d", "Beleidsadviseur", chain_d, true, 1);
+	assert_int_equal(DUP_OF("https://u.example/d"), ID("https://u.example/a"));
+	/* the employer's own posting arrives: A joins it, D is not its vacancy */
+	put(f, "gemeente", "https://g.example/e", "Beleidsadviseur", chain_e, false, 2);
+	assert_int_equal(STATE("https://g.example/e"), 1);
+	assert_int_equal(DUP_OF("https://u.example/a"), ID("https://g.example/e"));
+	assert_int_equal(STATE("https://u.example/d"), 1);
+	assert_int_equal(DUP_OF("https://u.example/d"), -1);
+	assert_int_equal(q(f->db, "SELECT count(*) FROM jobs WHERE state = 'active'", NULL), 2);
+}
+
+/* ... and those that are the same vacancy follow it. */
+static void test_group_handed_on_keeps_the_same(void **state)
+{
+	struct fx *f = *state;
+
+	put(f, "uitzend", "https://u.example/a", "Beleidsadviseur", chain_a, true, 1);
+	put(f, "uitzend", "https://u.example/a2", "Beleidsadviseur", chain_a, true, 1);
+	put(f, "gemeente", "https://g.example/e", "Beleidsadviseur", chain_e, false, 2);
+	assert_int_equal(DUP_OF("https://u.example/a"), ID("https://g.example/e"));
+	assert_int_equal(DUP_OF("https://u.example/a2"), ID("https://g.example/e"));
+	assert_int_equal(q(f->db, "SELECT count(*) FROM jobs WHERE state = 'active'", NULL), 1);
+}
+
 static void test_rewritten_repost_grouped(void **state)
 {
 	struct fx *f = *state;
@@ -898,6 +954,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_back_after_expiry_regrouped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_promotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kept_expired_by_date_on_304_promotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_handed_on_compares_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_handed_on_keeps_the_same, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expired_elsewhere_promotes_on_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_back_after_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_employers_same_title_apart, setup, teardown),
