@@ -366,6 +366,7 @@ void db_close(struct db *db)
 		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close_v2(db->h);
 	free(db->fts.ids);
+	free(db->fts.set);
 	free(db->path);
 	free(db);
 }

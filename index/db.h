@@ -39,8 +39,10 @@ struct db {
 	 * of postings written since the last store_fts_flush() */
 	struct {
 		bool on;
-		int64_t *ids;
+		int64_t *ids;           /* in the order they were written */
 		size_t n, cap;
+		int64_t *set;           /* the same ids, hashed (store.c) */
+		size_t set_cap;
 	} fts;
 };
 

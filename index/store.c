@@ -630,6 +630,8 @@ enum tj_code store_regroup_all(struct db *db)
 
 /* ---- deferred full-text indexing (store.h) ---- */
 
+#define FTS_FLUSH_IDS 4096      /* postings indexed per statement */
+
 enum tj_code store_fts_defer(struct db *db)
 {
 	int on = -1;
@@ -646,20 +648,96 @@ size_t store_fts_mark(const struct db *db)
 	return db->fts.n;
 }
 
+/*
+ * Membership of the pending ids: an open-addressing set of ids (0 marks a
+ * free slot; posting ids start at 1) beside the ordered list, so a batch
+ * of a feed's thousands of postings is not quadratic.  Rebuilt from the
+ * list when it grows or when a rollback shortens the list.
+ */
+static uint64_t fts_slot(int64_t id, size_t mask)
+{
+	return ((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 17) & mask;
+}
+
+static void fts_set_put(struct db *db, int64_t id)
+{
+	size_t mask = db->fts.set_cap - 1;
+
+	for (uint64_t i = fts_slot(id, mask);; i = (i + 1) & mask) {
+		if (db->fts.set[i] == id)
+			return;
+		if (!db->fts.set[i]) {
+			db->fts.set[i] = id;
+			return;
+		}
+	}
+}
+
+/* Make the set hold exactly ids[0..n). */
+static void fts_set_refill(struct db *db)
+{
+	memset(db->fts.set, 0, db->fts.set_cap * sizeof(*db->fts.set));
+	for (size_t i = 0; i < db->fts.n; i++)
+		fts_set_put(db, db->fts.ids[i]);
+}
+
+/* A set at most half full for ids[0..n), then refilled. */
+static enum tj_code fts_set_grow(struct db *db)
+{
+	size_t cap = db->fts.set_cap ? db->fts.set_cap : 64;
+	int64_t *set;
+
+	while (cap < 2 * db->fts.n)
+		cap *= 2;
+	if (cap != db->fts.set_cap) {
+		if (!(set = calloc(cap, sizeof(*set))))
+			return tj_error(TJ_ENOMEM, "out of memory indexing postings");
+		free(db->fts.set);
+		db->fts.set = set;
+		db->fts.set_cap = cap;
+	}
+	fts_set_refill(db);
+	return TJ_OK;
+}
+
 void store_fts_rollback_to(struct db *db, size_t mark)
 {
-	if (mark < db->fts.n)
-		db->fts.n = mark;
+	if (mark >= db->fts.n)
+		return;
+	db->fts.n = mark;
+	fts_set_refill(db);
 }
 
 static bool fts_pending(const struct db *db, int64_t id)
 {
-	/* a linear scan: only a changed posting asks, and a batch holds a few
-	 * thousand ids at most */
-	for (size_t i = 0; i < db->fts.n; i++)
-		if (db->fts.ids[i] == id)
+	size_t mask = db->fts.set_cap - 1;
+
+	if (!db->fts.n)
+		return false;
+	for (uint64_t i = fts_slot(id, mask);; i = (i + 1) & mask) {
+		if (db->fts.set[i] == id)
 			return true;
-	return false;
+		if (!db->fts.set[i])
+			return false;
+	}
+}
+
+/* Record posting id for store_fts_flush(), once. */
+static enum tj_code fts_note(struct db *db, int64_t id)
+{
+	enum tj_code rc;
+
+	if (fts_pending(db, id))
+		return TJ_OK;
+	if ((rc = push_id(&db->fts.ids, &db->fts.n, &db->fts.cap, id)))
+		return rc;
+	if (2 * db->fts.n <= db->fts.set_cap) {
+		fts_set_put(db, id);
+	} else if ((rc = fts_set_grow(db))) {
+		db->fts.n--;
+		return rc;
+	}
+	return TJ_OK;
 }
 
 enum tj_code store_fts_flush(struct db *db)
@@ -668,35 +746,31 @@ enum tj_code store_fts_flush(struct db *db)
 	struct buf b;
 	enum tj_code rc = TJ_OK;
 
-	if (!db->fts.n)
-		return TJ_OK;
-	/* the ids as a JSON array for json_each(): one statement, so FTS5
-	 * writes one segment for the whole batch */
-	buf_init(&b, 1 << 20);
-	for (size_t i = 0; i < db->fts.n && !rc; i++)
-		rc = buf_addf(&b, "%c%lld", i ? ',' : '[', (long long)db->fts.ids[i]);
-	if (!rc)
-		rc = buf_add(&b, "]", 1);
-	if (!rc)
-		rc = db_prepare_cached(db, &st,
-			"INSERT INTO jobs_fts(rowid, title, employer, city, description)"
-			" SELECT id, title, employer, city, description FROM jobs"
-			" WHERE id IN (SELECT value FROM json_each(?1))");
-	if (!rc && !(rc = db_bind_text(st, 1, buf_str(&b))))
-		rc = db_step(st, NULL);
-	db_release(db, st);
+	/* the ids as JSON arrays for json_each(): one statement, so one FTS5
+	 * segment, per FTS_FLUSH_IDS postings */
+	buf_init(&b, 0);
+	for (size_t done = 0; done < db->fts.n && !rc; done += FTS_FLUSH_IDS) {
+		size_t end = db->fts.n - done > FTS_FLUSH_IDS ? done + FTS_FLUSH_IDS : db->fts.n;
+
+		buf_reset(&b);
+		for (size_t i = done; i < end && !rc; i++)
+			rc = buf_addf(&b, "%c%lld", i > done ? ',' : '[', (long long)db->fts.ids[i]);
+		if (!rc)
+			rc = buf_add(&b, "]", 1);
+		if (!rc)
+			rc = db_prepare_cached(db, &st,
+				"INSERT INTO jobs_fts(rowid, title, employer, city, description)"
+				" SELECT id, title, employer, city, description FROM jobs"
+				" WHERE id IN (SELECT value FROM json_each(?1))");
+		if (!rc && !(rc = db_bind_text(st, 1, buf_str(&b))))
+			rc = db_step(st, NULL);
+		db_release(db, st);
+		st = NULL;
+	}
 	buf_release(&b);
 	if (!rc)
-		db->fts.n = 0;
+		store_fts_rollback_to(db, 0);
 	return rc;
-}
-
-/* Record posting id for store_fts_flush(), once. */
-static enum tj_code fts_note(struct db *db, int64_t id)
-{
-	if (fts_pending(db, id))
-		return TJ_OK;
-	return push_id(&db->fts.ids, &db->fts.n, &db->fts.cap, id);
 }
 
 /*

@@ -230,6 +230,52 @@ static void test_changes_reindexed(void **state)
 	fts_intact(f->rdb);
 }
 
+/* A feed page's thousands of postings in one message: indexed in several
+ * statements (FTS_FLUSH_IDS), and changes within the batch found pending. */
+static void test_large_batch(void **state)
+{
+	struct fx *f = *state;
+	struct writer *w = NULL;
+	struct outcome o = { 0, 0 };
+	struct wmsg *m = msg(f, "https://acme.example/feed", "Walrus Keeper", "acme", &o);
+	enum { N = 4500 };
+	char url[64], title[64], text[128];
+
+	posting_release(&m->postings[0]);
+	free(m->postings);
+	m->postings = calloc(N, sizeof(*m->postings));
+	assert_non_null(m->postings);
+	m->n_postings = N;
+	for (int i = 0; i < N; i++) {
+		struct posting *p = &m->postings[i];
+
+		snprintf(url, sizeof(url), "https://acme.example/jobs/%d", i);
+		snprintf(title, sizeof(title), "%s Keeper %d", i < 10 ? "Zebra" : "Walrus", i);
+		snprintf(text, sizeof(text), "Keep animal number %d fed, a vacancy of its own.", i);
+		posting_init(p);
+		assert_int_equal(posting_set(&p->source_id, "acme"), TJ_OK);
+		assert_int_equal(posting_set(&p->url, url), TJ_OK);
+		assert_int_equal(posting_set(&p->title, title), TJ_OK);
+		assert_int_equal(posting_set(&p->location, "Enschede"), TJ_OK);
+		assert_int_equal(posting_set(&p->description, text), TJ_OK);
+	}
+	assert_int_equal(writer_start(f->wdb, &w), TJ_OK);
+	assert_int_equal(writer_send(w, m), TJ_OK);
+	/* the first ten change again, most likely in the same batch */
+	for (int i = 0; i < 10; i++) {
+		snprintf(url, sizeof(url), "https://acme.example/jobs/%d", i);
+		snprintf(title, sizeof(title), "Okapi Keeper %d", i);
+		assert_int_equal(writer_send(w, msg(f, url, title, "acme", &o)), TJ_OK);
+	}
+	writer_stop(w, NULL);
+	assert_int_equal(o.failed, 0);
+	assert_int_equal(count(f->rdb, "SELECT count(*) FROM jobs"), N);
+	assert_int_equal(matches(f->rdb, "walrus"), N - 10);
+	assert_int_equal(matches(f->rdb, "zebra"), 0);
+	assert_int_equal(matches(f->rdb, "okapi"), 10);
+	fts_intact(f->rdb);
+}
+
 struct seen {
 	struct fx *f;
 	int64_t jobs, indexed;
@@ -291,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_page_rolled_back_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_change_rolled_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changes_reindexed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_large_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_barrier_after_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_connections_keep_triggers, setup, teardown),
 	};
