@@ -417,6 +417,12 @@ json_t *json_source(sqlite3_stmt *st, int64_t now)
 		put(run, "id", col_int(st, S_RUN_ID), &oom);
 		put(run, "started_at", col_time(st, S_STARTED), &oom);
 		put(run, "finished_at", col_time(st, S_FINISHED), &oom);
+		/* how long the run took, so a slow or stalling source stands out */
+		put(run, "duration_s", sqlite3_column_type(st, S_FINISHED) == SQLITE_NULL ||
+					    sqlite3_column_type(st, S_STARTED) == SQLITE_NULL
+					? json_null()
+					: json_integer(sqlite3_column_int64(st, S_FINISHED) -
+						       sqlite3_column_int64(st, S_STARTED)), &oom);
 		put(run, "status", col_str(st, S_STATUS), &oom);
 		put(run, "complete", col_bool(st, S_COMPLETE), &oom);
 		put(run, "pages", col_int(st, S_PAGES), &oom);

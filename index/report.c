@@ -71,9 +71,15 @@ enum tj_code report_sources(struct db *db, json_t **out)
 			      "expired_postings", col_json(st, 18),
 			      "runs", col_json(st, 19));
 		if (o && sqlite3_column_type(st, 4) != SQLITE_NULL) {
-			json_t *last = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			bool timed = sqlite3_column_type(st, 5) != SQLITE_NULL &&
+				     sqlite3_column_type(st, 6) != SQLITE_NULL;
+			json_t *last = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 				"status", col_json(st, 4), "started_at", iso_time(st, 5),
-				"finished_at", iso_time(st, 6), "pages", col_json(st, 7),
+				"finished_at", iso_time(st, 6),
+				"duration_s", timed ? json_integer(sqlite3_column_int64(st, 6) -
+								   sqlite3_column_int64(st, 5))
+						    : json_null(),
+				"pages", col_json(st, 7),
 				"not_modified", col_json(st, 8), "postings", col_json(st, 9),
 				"new_postings", col_json(st, 10), "expired_postings", col_json(st, 11),
 				"errors", col_json(st, 12), "robots_blocked", col_json(st, 13),
@@ -113,16 +119,35 @@ static long long jint(const json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
+/* A run's duration for the table: "42s", "3m05s", "2h10m"; "-" if unknown. */
+static void format_took(const json_t *d, char *out, size_t n)
+{
+	long long s = json_integer_value(d);
+
+	if (!json_is_integer(d) || s < 0)
+		snprintf(out, n, "-");
+	else if (s < 60)
+		snprintf(out, n, "%llds", s);
+	else if (s < 3600)
+		snprintf(out, n, "%lldm%02llds", s / 60, s % 60);
+	else
+		snprintf(out, n, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+}
+
 static void print_sources_table(const json_t *arr)
 {
 	size_t i;
 	json_t *s;
+	int w = 6;      /* the SOURCE column fits the longest id */
 
-	printf("%-14s %-11s %-20s %6s %6s %7s %6s %6s  %s\n", "SOURCE", "STATUS", "LAST CRAWL",
-	       "PAGES", "JOBS", "EXPIRED", "ERRORS", "ROBOTS", "WHY");
+	json_array_foreach(arr, i, s)
+		if ((int)strlen(jstr(s, "id")) > w)
+			w = (int)strlen(jstr(s, "id"));
+	printf("%-*s %-11s %-20s %7s %6s %6s %7s %6s %6s  %s\n", w, "SOURCE", "STATUS",
+	       "LAST CRAWL", "TOOK", "PAGES", "JOBS", "EXPIRED", "ERRORS", "ROBOTS", "WHY");
 	json_array_foreach(arr, i, s) {
 		json_t *r = json_object_get(s, "last_run");
-		char why[200] = "";
+		char why[200] = "", took[32];
 
 		if (json_is_object(r)) {
 			const char *msg = json_string_value(json_object_get(r, "message"));
@@ -144,14 +169,15 @@ static void print_sources_table(const json_t *arr)
 						break;
 				}
 			}
-			printf("%-14s %-11s %-20s %6lld %6lld %7lld %6lld %6lld  %s\n", jstr(s, "id"),
-			       jstr(r, "status"), jstr(r, "started_at"), jint(r, "pages"),
+			format_took(json_object_get(r, "duration_s"), took, sizeof(took));
+			printf("%-*s %-11s %-20s %7s %6lld %6lld %7lld %6lld %6lld  %s\n", w, jstr(s, "id"),
+			       jstr(r, "status"), jstr(r, "started_at"), took, jint(r, "pages"),
 			       jint(s, "active_postings"), jint(s, "expired_postings"), jint(r, "errors"),
 			       jint(r, "robots_blocked"), why);
 		} else {
-			printf("%-14s %-11s %-20s %6s %6lld %7lld %6s %6s  %s\n", jstr(s, "id"), "never",
-			       "-", "-", jint(s, "active_postings"), jint(s, "expired_postings"), "-", "-",
-			       "not crawled yet");
+			printf("%-*s %-11s %-20s %7s %6s %6lld %7lld %6s %6s  %s\n", w, jstr(s, "id"),
+			       "never", "-", "-", "-", jint(s, "active_postings"),
+			       jint(s, "expired_postings"), "-", "-", "not crawled yet");
 		}
 	}
 }

@@ -105,6 +105,12 @@ out=$("$BIN/twentejobs" search --db "$DB" engineer)
 check "search command prints engineer postings" grep -qi engineer <<<"$out"
 out=$("$BIN/twentejobs" sources --db "$DB")
 check "sources lists every source" test "$(grep -c ' ok ' <<<"$out")" = "$n_sources"
+check "sources shows how long each crawl took" \
+	test "$(awk 'NR > 1 && $4 ~ /^[0-9]+(s|m[0-9][0-9]s|h[0-9][0-9]m)$/' <<<"$out" | wc -l)" = "$n_sources"
+check "sources --json gives each run's duration in seconds" test "$("$BIN/twentejobs" sources --db "$DB" --json |
+	jq '[.[] | select(.last_run.duration_s >= 0)] | length')" = "$n_sources"
+check "the API gives each run's duration too" test "$(curl -fsS "$API/api/v1/sources" |
+	jq '[.sources[] | select(.last_run.duration_s >= 0)] | length')" = "$n_sources"
 
 # cursors are sealed with the database's key: they outlive a restart
 page1=$(curl -fsS "$API/api/v1/jobs?q=engineer&limit=2")

@@ -645,6 +645,7 @@ static void test_employers_sources(void **state)
 	assert_string_equal(json_string_value(json_object_get(e, "id")), "thales");
 	assert_string_equal(json_string_value(json_object_get(e, "health")), "failing");
 	assert_int_equal(jint(json_object_get(json_object_get(e, "last_run"), "errors_by_kind"), "http_5xx"), 5);
+	assert_int_equal(jint(json_object_get(e, "last_run"), "duration_s"), 100);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "health")),
 			    "never_crawled");
 	resp_release(&r);
