@@ -140,50 +140,65 @@ static enum tj_code push_id(int64_t **ids, size_t *n, size_t *cap, int64_t v)
 }
 
 /*
+ * The duplicates pointing at `group` that are not the same vacancy as
+ * *doc, or no longer share group's dup key, become active again and are
+ * appended to *ids for the caller to group anew.
+ */
+static enum tj_code release_unlike(struct db *db, int64_t group, const struct dedupe_doc *doc,
+				   int64_t **ids, size_t *n, size_t *cap)
+{
+	sqlite3_stmt *st = NULL;
+	struct dedupe_doc other;
+	size_t first = *n;
+	bool row = false;
+	enum tj_code rc;
+
+	memset(&other, 0, sizeof(other));
+	rc = db_prepare(db, &st, "SELECT o.id, " DOC_COLUMNS ", o.dup_key IS k.dup_key"
+			" FROM jobs k JOIN jobs o ON o.dup_of = k.id"
+			" LEFT JOIN sources s ON s.id = o.source_id"
+			" WHERE k.id = ?1 AND o.state = 'duplicate'");
+	if (!rc)
+		rc = db_bind_int(st, 1, group);
+	while (!rc && !(rc = db_step(st, &row)) && row) {
+		bool keep = sqlite3_column_int(st, 4);
+
+		if (keep) {
+			if ((rc = doc_from_row(&other, st, 1)))
+				break;
+			keep = dedupe_same_vacancy(doc, &other);
+			dedupe_doc_release(&other);
+		}
+		if (!keep)
+			rc = push_id(ids, n, cap, sqlite3_column_int64(st, 0));
+	}
+	db_finalize(st);
+	for (size_t i = first; i < *n && !rc; i++)
+		rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL, last_changed = ?2"
+			     " WHERE id = ?1", (*ids)[i], db_now());
+	return rc;
+}
+
+/*
  * Make `loser` (a kept posting until now) a duplicate of `kept`, whose
  * text is *kept_doc.  Loser's own duplicates were the same vacancy as
  * loser, which does not make them the same as kept (the test is a
- * threshold, not an equivalence): each is compared with kept and either
- * follows loser into kept's group or becomes active again, appended to
- * *freed for the caller to group anew.
+ * threshold, not an equivalence): those that are follow loser into
+ * kept's group, the others become active, appended to *freed for the
+ * caller to group anew.
  */
 static enum tj_code mark_duplicate(struct db *db, int64_t loser, int64_t kept,
 				   const struct dedupe_doc *kept_doc, int64_t **freed, size_t *n,
 				   size_t *cap)
 {
-	sqlite3_stmt *st = NULL;
-	struct dedupe_doc other;
-	bool row = false;
-	size_t first = *n;
 	enum tj_code rc;
 
-	memset(&other, 0, sizeof(other));
 	if ((rc = exec_ii(db, "UPDATE jobs SET state = 'duplicate', dup_of = ?2 WHERE id = ?1",
-			  loser, kept)))
+			  loser, kept)) ||
+	    (rc = release_unlike(db, loser, kept_doc, freed, n, cap)))
 		return rc;
-	rc = db_prepare(db, &st, "SELECT o.id, " DOC_COLUMNS " FROM jobs o"
-			" LEFT JOIN sources s ON s.id = o.source_id"
-			" WHERE o.dup_of = ?1 AND o.state = 'duplicate'");
-	if (!rc)
-		rc = db_bind_int(st, 1, loser);
-	while (!rc && !(rc = db_step(st, &row)) && row) {
-		bool same;
-
-		if ((rc = doc_from_row(&other, st, 1)))
-			break;
-		same = dedupe_same_vacancy(kept_doc, &other);
-		dedupe_doc_release(&other);
-		if (!same)
-			rc = push_id(freed, n, cap, sqlite3_column_int64(st, 0));
-	}
-	db_finalize(st);
-	for (size_t i = first; i < *n && !rc; i++)
-		rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL, last_changed = ?2"
-			     " WHERE id = ?1", (*freed)[i], db_now());
-	if (!rc)
-		rc = exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE dup_of = ?1 AND state = 'duplicate'",
-			     loser, kept);
-	return rc;
+	return exec_ii(db, "UPDATE jobs SET dup_of = ?2 WHERE dup_of = ?1 AND state = 'duplicate'",
+		       loser, kept);
 }
 
 #define RESOLVE_MAX 64     /* postings one resolve_duplicates() may group */
@@ -277,46 +292,19 @@ static enum tj_code release_drifted(struct db *db, int64_t id, int64_t **ids, si
 				    size_t *cap)
 {
 	sqlite3_stmt *st = NULL;
-	struct dedupe_doc self, other;
-	size_t first = *n;
+	struct dedupe_doc self;
 	bool row = false;
 	enum tj_code rc;
 
 	memset(&self, 0, sizeof(self));
-	memset(&other, 0, sizeof(other));
 	rc = db_prepare(db, &st, "SELECT " DOC_COLUMNS " FROM jobs o"
 			" LEFT JOIN sources s ON s.id = o.source_id WHERE o.id = ?1 AND o.state = 'active'");
 	if (!rc && !(rc = db_bind_int(st, 1, id)) && !(rc = db_step(st, &row)) && row)
 		rc = doc_from_row(&self, st, 0);
 	db_finalize(st);
-	st = NULL;
-	if (rc || !row)
-		goto out;
-	rc = db_prepare(db, &st, "SELECT o.id, " DOC_COLUMNS ", o.dup_key IS k.dup_key"
-			" FROM jobs k JOIN jobs o ON o.dup_of = k.id"
-			" LEFT JOIN sources s ON s.id = o.source_id"
-			" WHERE k.id = ?1 AND o.state = 'duplicate'");
-	if (!rc)
-		rc = db_bind_int(st, 1, id);
-	while (!rc && !(rc = db_step(st, &row)) && row) {
-		bool keep = sqlite3_column_int(st, 4);
-
-		if (keep) {
-			if ((rc = doc_from_row(&other, st, 1)))
-				break;
-			keep = dedupe_same_vacancy(&self, &other);
-			dedupe_doc_release(&other);
-		}
-		if (!keep)
-			rc = push_id(ids, n, cap, sqlite3_column_int64(st, 0));
-	}
-	db_finalize(st);
-	for (size_t i = first; i < *n && !rc; i++)
-		rc = exec_ii(db, "UPDATE jobs SET state = 'active', dup_of = NULL, last_changed = ?2"
-			     " WHERE id = ?1", (*ids)[i], db_now());
-out:
+	if (!rc && row)
+		rc = release_unlike(db, id, &self, ids, n, cap);
 	dedupe_doc_release(&self);
-	dedupe_doc_release(&other);
 	return rc;
 }
 
