@@ -17,6 +17,10 @@ ok "demo web starts on port $DEMO_PORT"
 rc=$?
 check "crawl exits 0 (got $rc)" test "$rc" = 0
 [ "$rc" = 0 ] || tail -20 "$TMP/crawl1.err"
+# the summary counts every page stored through the one writer thread
+writer=$(sed -n 's/^took [0-9.]* s; database writer: \([0-9]*\) commits of \([0-9]*\) messages.*/\1 \2/p' "$TMP/crawl1.out")
+check "the crawl says how busy its writer was ($writer)" \
+	test -n "$writer" -a "${writer% *}" -ge 1 -a "${writer#* }" -ge "$(sql "$DB" "SELECT count(*) FROM pages WHERE state != 'queued'")"
 
 n_sources=$(ls "$ROOT"/rules/*.json | wc -l)
 n_jobs=$(sql "$DB" "SELECT count(*) FROM jobs WHERE state = 'active'")

@@ -799,24 +799,34 @@ static void test_kept_expired_by_date_promotes(void **state)
  * have (db->promote_due): a 304 that expires the kept posting by its date
  * must still hand the vacancy on, after an earlier run end had cleared it.
  */
-static void test_kept_expired_by_date_on_304_promotes(void **state)
+static const struct run_stats partial_run = { .status = "partial", .complete = false };
+
+/* The agency's copy grouped under the employer's posting, and a run end
+ * that has looked for heirs since (db->promote_due is clear). */
+static void grouped_and_settled(struct fx *f)
 {
-	struct fx *f = *state;
-	struct run_stats partial = { .status = "partial", .complete = false };
 	int64_t run;
 
 	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, 1);
 	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, 1);
 	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
-	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial_run, NULL), TJ_OK);
 	assert_int_equal(DUP_OF("https://u.example/op"), ID("https://g.example/op"));
+}
+
+static void test_kept_expired_by_date_on_304_promotes(void **state)
+{
+	struct fx *f = *state;
+	int64_t run;
+
+	grouped_and_settled(f);
 	/* the date was stored earlier; the page now answers 304 after it */
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET valid_through = '2001-01-01'"
 				 " WHERE url = 'https://g.example/op'"), TJ_OK);
 	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
 	assert_int_equal(store_touch_page(f->db, "https://g.example/op", run, NULL), TJ_OK);
 	assert_int_equal(STATE("https://g.example/op"), 0);
-	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial_run, NULL), TJ_OK);
 	assert_int_equal(STATE("https://u.example/op"), 1);
 	assert_int_equal(DUP_OF("https://u.example/op"), -1);
 }
@@ -826,19 +836,15 @@ static void test_kept_expired_by_date_on_304_promotes(void **state)
 static void test_expired_elsewhere_promotes_on_open(void **state)
 {
 	struct fx *f = *state;
-	struct run_stats partial = { .status = "partial", .complete = false };
 	int64_t run;
 
-	put(f, "gemeente", "https://g.example/op", "Operator", twence_operator, false, 1);
-	put(f, "uitzend", "https://u.example/op", "Operator", olympia_operator, true, 1);
-	assert_int_equal(store_run_begin(f->db, "gemeente", &run), TJ_OK);
-	assert_int_equal(store_run_finish(f->db, run, "gemeente", &partial, NULL), TJ_OK);
+	grouped_and_settled(f);
 	assert_int_equal(db_exec(f->db, "UPDATE jobs SET state = 'expired'"
 				 " WHERE url = 'https://g.example/op'"), TJ_OK);
 	db_close(f->db);
 	assert_int_equal(db_open(f->path, false, &f->db), TJ_OK);
 	assert_int_equal(store_run_begin(f->db, "uitzend", &run), TJ_OK);
-	assert_int_equal(store_run_finish(f->db, run, "uitzend", &partial, NULL), TJ_OK);
+	assert_int_equal(store_run_finish(f->db, run, "uitzend", &partial_run, NULL), TJ_OK);
 	assert_int_equal(STATE("https://u.example/op"), 1);
 	assert_int_equal(DUP_OF("https://u.example/op"), -1);
 }

@@ -312,7 +312,6 @@ static void test_barrier_after_commit(void **state)
 static void test_other_connections_keep_triggers(void **state)
 {
 	struct fx *f = *state;
-	struct posting p;
 	struct wmsg *m;
 	struct outcome o = { 0, 0 };
 
@@ -322,8 +321,7 @@ static void test_other_connections_keep_triggers(void **state)
 	assert_int_equal(matches(f->rdb, "walrus"), 1);
 	wmsg_free(m);
 	m = msg(f, "https://acme.example/2", "Okapi Keeper", "acme", &o);
-	p = m->postings[0];
-	assert_int_equal(store_posting(f->wdb, &p, m->url, f->run, NULL), TJ_OK);
+	assert_int_equal(store_posting(f->wdb, &m->postings[0], m->url, f->run, NULL), TJ_OK);
 	assert_int_equal(matches(f->rdb, "okapi"), 1);
 	assert_int_equal(store_fts_mark(f->wdb), 0);
 	wmsg_free(m);
